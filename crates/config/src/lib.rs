@@ -1,0 +1,257 @@
+//! The app's settings, read from Spin variables and validated with the original
+//! server's rules (spec orpc-and-template.md §1.5): `database_url` non-empty,
+//! `better_auth_secret` at least 32 characters, `better_auth_url` a URL, `cors_origin`
+//! one or more comma-separated URLs, `node_env` one of development/production/test
+//! (default development). An empty value counts as missing, as with t3-env's
+//! `emptyStringAsUndefined`.
+//!
+//! Each getter validates one variable on demand, so a component only needs the
+//! variables it uses. Errors name the variable and never carry its value.
+
+use thiserror::Error;
+
+/// Looks a variable up: `Ok(None)` when it is not set, `Err` when the provider failed.
+pub type Lookup<'a> = dyn Fn(&str) -> Result<Option<String>, String> + 'a;
+
+/// Why a variable could not be used. Safe to show to clients and logs: no values.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ConfigError {
+    /// The variable has no value (or an empty one).
+    #[error("Spin variable `{0}` is not set")]
+    Missing(&'static str),
+    /// The variable has a value that breaks its rule.
+    #[error("Spin variable `{name}` is invalid: {rule}")]
+    Invalid {
+        /// The variable's name.
+        name: &'static str,
+        /// The rule it breaks.
+        rule: &'static str,
+    },
+    /// The variables provider failed.
+    #[error("Spin variable `{name}` could not be read: {reason}")]
+    Unavailable {
+        /// The variable's name.
+        name: &'static str,
+        /// The provider's error (never contains the value).
+        reason: String,
+    },
+}
+
+/// The runtime mode, from `node_env`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeEnv {
+    /// Local development (the default).
+    Development,
+    /// Production: rate limiting on, `/error` redirects.
+    Production,
+    /// Tests.
+    Test,
+}
+
+/// Typed access to the app's variables.
+pub struct Config<'a> {
+    lookup: &'a Lookup<'a>,
+}
+
+impl<'a> Config<'a> {
+    /// Reads variables through `lookup` (in a component: `spin_sdk::variables::get`).
+    pub fn new(lookup: &'a Lookup<'a>) -> Self {
+        Self { lookup }
+    }
+
+    fn value(&self, name: &'static str) -> Result<Option<String>, ConfigError> {
+        match (self.lookup)(name) {
+            Ok(Some(value)) if !value.is_empty() => Ok(Some(value)),
+            Ok(_) => Ok(None),
+            Err(reason) => Err(ConfigError::Unavailable { name, reason }),
+        }
+    }
+
+    fn required(&self, name: &'static str) -> Result<String, ConfigError> {
+        self.value(name)?.ok_or(ConfigError::Missing(name))
+    }
+
+    /// `database_url`: the PostgreSQL connection string.
+    pub fn database_url(&self) -> Result<String, ConfigError> {
+        self.required("database_url")
+    }
+
+    /// `better_auth_secret`: the cookie-signing key, at least 32 characters
+    /// (counted as JavaScript does, in UTF-16 units).
+    pub fn better_auth_secret(&self) -> Result<String, ConfigError> {
+        let secret = self.required("better_auth_secret")?;
+        if secret.encode_utf16().count() < 32 {
+            return Err(ConfigError::Invalid {
+                name: "better_auth_secret",
+                rule: "must be at least 32 characters long",
+            });
+        }
+        Ok(secret)
+    }
+
+    /// `better_auth_url`: the server's public base URL (http or https).
+    pub fn better_auth_url(&self) -> Result<String, ConfigError> {
+        let value = self.required("better_auth_url")?;
+        match url::Url::parse(&value) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(value),
+            _ => Err(ConfigError::Invalid {
+                name: "better_auth_url",
+                rule: "must be an http(s) URL such as http://localhost:3000",
+            }),
+        }
+    }
+
+    /// `cors_origin`: the web origins allowed to call the API with credentials, each
+    /// normalised to its origin (`scheme://host[:port]`).
+    pub fn cors_origins(&self) -> Result<Vec<String>, ConfigError> {
+        const RULE: &str =
+            "must be one or more comma-separated origins such as http://localhost:3001";
+        let value = self.required("cors_origin")?;
+        let invalid = || ConfigError::Invalid {
+            name: "cors_origin",
+            rule: RULE,
+        };
+        value
+            .split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                let origin = url::Url::parse(entry).map_err(|_| invalid())?.origin();
+                origin
+                    .is_tuple()
+                    .then(|| origin.ascii_serialization())
+                    .ok_or_else(invalid)
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .and_then(|origins| {
+                if origins.is_empty() {
+                    Err(invalid())
+                } else {
+                    Ok(origins)
+                }
+            })
+    }
+
+    /// `node_env`: development (default), production or test.
+    pub fn node_env(&self) -> Result<NodeEnv, ConfigError> {
+        match self.value("node_env")?.as_deref() {
+            None | Some("development") => Ok(NodeEnv::Development),
+            Some("production") => Ok(NodeEnv::Production),
+            Some("test") => Ok(NodeEnv::Test),
+            Some(_) => Err(ConfigError::Invalid {
+                name: "node_env",
+                rule: "must be development, production or test",
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with<T>(vars: &[(&str, &str)], f: impl FnOnce(&Config<'_>) -> T) -> T {
+        let owned: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let lookup = move |name: &str| {
+            Ok(owned
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone()))
+        };
+        f(&Config::new(&lookup))
+    }
+
+    #[test]
+    fn missing_and_empty_are_missing() {
+        with(&[("database_url", "")], |c| {
+            assert_eq!(c.database_url(), Err(ConfigError::Missing("database_url")));
+            assert_eq!(
+                c.better_auth_secret(),
+                Err(ConfigError::Missing("better_auth_secret"))
+            );
+        });
+    }
+
+    #[test]
+    fn short_secret_is_invalid_and_error_hides_value() {
+        with(&[("better_auth_secret", "tooshort-secret-value")], |c| {
+            let err = c.better_auth_secret().expect_err("short secret");
+            let text = err.to_string();
+            assert!(text.contains("better_auth_secret"));
+            assert!(!text.contains("tooshort"));
+        });
+        with(&[("better_auth_secret", &"x".repeat(32))], |c| {
+            assert!(c.better_auth_secret().is_ok());
+        });
+    }
+
+    #[test]
+    fn cors_origins_are_split_and_normalised() {
+        with(
+            &[(
+                "cors_origin",
+                "http://localhost:3001, https://app.example.com/",
+            )],
+            |c| {
+                assert_eq!(
+                    c.cors_origins(),
+                    Ok(vec![
+                        "http://localhost:3001".to_owned(),
+                        "https://app.example.com".to_owned()
+                    ])
+                );
+            },
+        );
+        with(&[("cors_origin", "not a url")], |c| {
+            assert!(matches!(
+                c.cors_origins(),
+                Err(ConfigError::Invalid {
+                    name: "cors_origin",
+                    ..
+                })
+            ));
+        });
+        with(&[("cors_origin", " , ")], |c| {
+            assert!(c.cors_origins().is_err())
+        });
+    }
+
+    #[test]
+    fn node_env_defaults_to_development() {
+        with(&[], |c| assert_eq!(c.node_env(), Ok(NodeEnv::Development)));
+        with(&[("node_env", "production")], |c| {
+            assert_eq!(c.node_env(), Ok(NodeEnv::Production));
+        });
+        with(&[("node_env", "staging")], |c| {
+            assert!(c.node_env().is_err())
+        });
+    }
+
+    #[test]
+    fn base_url_must_parse() {
+        for bad in ["localhost:3000", "not a url", "ftp://example.com"] {
+            with(&[("better_auth_url", bad)], |c| {
+                assert!(c.better_auth_url().is_err(), "{bad}");
+            });
+        }
+        with(&[("better_auth_url", "http://localhost:3000")], |c| {
+            assert_eq!(c.better_auth_url().as_deref(), Ok("http://localhost:3000"));
+        });
+    }
+
+    #[test]
+    fn provider_failure_is_reported() {
+        let lookup = |_: &str| Err("vault down".to_owned());
+        let config = Config::new(&lookup);
+        assert!(matches!(
+            config.database_url(),
+            Err(ConfigError::Unavailable {
+                name: "database_url",
+                ..
+            })
+        ));
+    }
+}

@@ -1,0 +1,15 @@
+//! Better Auth sessions (spec better-auth-protocol.md §3): the records, their JSON as
+//! every endpoint returns it, and the `get-session` algorithm (§3.6) over a small
+//! storage trait so that the logic is tested natively and the storage (PostgreSQL
+//! through Spin today, SQLite later) stays behind [`SessionStore`].
+
+pub mod json;
+pub mod lifetime;
+pub mod model;
+pub mod resolve;
+pub mod store;
+pub mod time;
+
+pub use model::{Session, SessionWithUser, User};
+pub use resolve::{Outcome, Resolution, ResolveRequest, SessionKeys, resolve};
+pub use store::{SessionStore, StoredSession};

@@ -1,0 +1,379 @@
+//! Better Auth's `GET /get-session` algorithm (spec §3.6, steps 3–9), shared by every
+//! endpoint and procedure that needs the caller's session.
+
+use spinstack_cookies::{
+    CookieNames, SetCookie, cookie_value, signed_cookie_value, verify_signed_cookie,
+};
+
+use crate::lifetime::{COOKIE_MAX_AGE_SECS, EXPIRES_IN_MS, refresh_due};
+use crate::model::SessionWithUser;
+use crate::store::SessionStore;
+
+/// The secret and cookie names of one configuration.
+pub struct SessionKeys {
+    /// `better_auth_secret`, the HMAC key of signed cookies.
+    pub secret: String,
+    /// The cookie names (with or without `__Secure-`).
+    pub names: CookieNames,
+}
+
+/// One resolution request.
+#[derive(Debug, Clone, Copy)]
+pub struct ResolveRequest<'a> {
+    /// The request's `Cookie` header.
+    pub cookie_header: Option<&'a str>,
+    /// `disableRefresh`: never extend the session.
+    pub disable_refresh: bool,
+    /// The current time, milliseconds since the epoch.
+    pub now_ms: i64,
+}
+
+/// What the cookies amount to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// No validly signed cookie, or an unknown or expired session.
+    Anonymous,
+    /// A live session.
+    SignedIn(SessionWithUser),
+    /// The refresh found its row gone: 401 `FAILED_TO_GET_SESSION`.
+    RefreshFailed,
+}
+
+/// The outcome and the cookies to send with the response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    /// What the cookies amount to.
+    pub outcome: Outcome,
+    /// `Set-Cookie` lines to send, in order.
+    pub set_cookies: Vec<SetCookie>,
+}
+
+impl Resolution {
+    fn anonymous(set_cookies: Vec<SetCookie>) -> Self {
+        Self {
+            outcome: Outcome::Anonymous,
+            set_cookies,
+        }
+    }
+}
+
+/// Resolves the session of a request. The store is only touched when a validly signed
+/// session cookie is present.
+///
+/// # Errors
+/// Whatever the store reports; nothing is half-done that a retry would not redo.
+pub fn resolve<S: SessionStore>(
+    store: &mut S,
+    keys: &SessionKeys,
+    request: ResolveRequest<'_>,
+) -> Result<Resolution, S::Error> {
+    let signed = |name: &str| {
+        request
+            .cookie_header
+            .and_then(|header| cookie_value(header, name))
+            .and_then(|value| verify_signed_cookie(&keys.secret, &value))
+    };
+    // Step 3: an absent or badly signed cookie is no session, and clears nothing.
+    let Some(token) = signed(&keys.names.session_token) else {
+        return Ok(Resolution::anonymous(Vec::new()));
+    };
+    // Step 5.
+    let dont_remember = signed(&keys.names.dont_remember).is_some();
+    // Step 6.
+    let found = store.find_by_token(&token)?;
+    let live = match found {
+        Some(stored) if stored.session.expires_at >= request.now_ms => {
+            stored.user.map(|user| SessionWithUser {
+                session: stored.session,
+                user,
+            })
+        }
+        Some(_expired) => {
+            store.delete_by_token(&token)?;
+            None
+        }
+        None => None,
+    };
+    let Some(mut live) = live else {
+        return Ok(Resolution::anonymous(
+            keys.names.clearing_sequence(request.cookie_header),
+        ));
+    };
+    // Steps 7–9.
+    if dont_remember
+        || request.disable_refresh
+        || !refresh_due(live.session.expires_at, request.now_ms)
+    {
+        return Ok(Resolution {
+            outcome: Outcome::SignedIn(live),
+            set_cookies: Vec::new(),
+        });
+    }
+    let expires_at = request.now_ms + EXPIRES_IN_MS;
+    if !store.extend(&live.session.id, expires_at, request.now_ms)? {
+        return Ok(Resolution {
+            outcome: Outcome::RefreshFailed,
+            set_cookies: keys.names.clearing_sequence(request.cookie_header),
+        });
+    }
+    live.session.expires_at = expires_at;
+    live.session.updated_at = request.now_ms;
+    let cookie = SetCookie {
+        name: keys.names.session_token.clone(),
+        value: signed_cookie_value(&keys.secret, &live.session.token),
+        max_age: Some(COOKIE_MAX_AGE_SECS),
+    };
+    Ok(Resolution {
+        outcome: Outcome::SignedIn(live),
+        set_cookies: vec![cookie],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifetime::UPDATE_AGE_MS;
+    use crate::model::{Session, User};
+    use crate::store::StoredSession;
+
+    const SECRET: &str = "test-secret-test-secret-test-secret!";
+    const TOKEN: &str = "abcdefghijklmnopqrstuvwxyzABCDEF";
+    const NOW: i64 = 1_800_000_000_000;
+
+    #[derive(Default)]
+    struct FakeStore {
+        rows: Vec<StoredSession>,
+        lookups: usize,
+        deleted: Vec<String>,
+        lose_row_on_extend: bool,
+    }
+
+    impl SessionStore for FakeStore {
+        type Error = String;
+        fn find_by_token(&mut self, token: &str) -> Result<Option<StoredSession>, String> {
+            self.lookups += 1;
+            Ok(self.rows.iter().find(|r| r.session.token == token).cloned())
+        }
+        fn delete_by_token(&mut self, token: &str) -> Result<(), String> {
+            self.deleted.push(token.to_owned());
+            self.rows.retain(|r| r.session.token != token);
+            Ok(())
+        }
+        fn extend(&mut self, id: &str, expires_at: i64, updated_at: i64) -> Result<bool, String> {
+            if self.lose_row_on_extend {
+                return Ok(false);
+            }
+            let row = self.rows.iter_mut().find(|r| r.session.id == id);
+            Ok(row.is_some_and(|r| {
+                r.session.expires_at = expires_at;
+                r.session.updated_at = updated_at;
+                true
+            }))
+        }
+    }
+
+    fn keys() -> SessionKeys {
+        SessionKeys {
+            secret: SECRET.to_owned(),
+            names: CookieNames::new(false),
+        }
+    }
+
+    fn stored(created_at: i64) -> StoredSession {
+        StoredSession {
+            session: Session {
+                id: "s".repeat(32),
+                token: TOKEN.to_owned(),
+                user_id: "u".repeat(32),
+                expires_at: created_at + EXPIRES_IN_MS,
+                created_at,
+                updated_at: created_at,
+                ip_address: Some(String::new()),
+                user_agent: None,
+            },
+            user: Some(User {
+                id: "u".repeat(32),
+                name: "Alice".into(),
+                email: "alice@example.com".into(),
+                email_verified: false,
+                image: None,
+                created_at,
+                updated_at: created_at,
+            }),
+        }
+    }
+
+    fn cookie(extra: &str) -> String {
+        format!(
+            "better-auth.session_token={}{extra}",
+            signed_cookie_value(SECRET, TOKEN)
+        )
+    }
+
+    fn run(store: &mut FakeStore, header: Option<&str>, disable_refresh: bool) -> Resolution {
+        let request = ResolveRequest {
+            cookie_header: header,
+            disable_refresh,
+            now_ms: NOW,
+        };
+        match resolve(store, &keys(), request) {
+            Ok(resolution) => resolution,
+            Err(e) => panic!("fake store failed: {e}"),
+        }
+    }
+
+    #[test]
+    fn no_cookie_is_anonymous_without_lookup() {
+        let mut store = FakeStore::default();
+        let res = run(&mut store, None, false);
+        assert_eq!(res.outcome, Outcome::Anonymous);
+        assert!(res.set_cookies.is_empty());
+        assert_eq!(store.lookups, 0);
+    }
+
+    #[test]
+    fn tampered_cookie_is_anonymous_and_clears_nothing() {
+        let mut store = FakeStore {
+            rows: vec![stored(NOW)],
+            ..FakeStore::default()
+        };
+        let header = cookie("").replacen("abc", "abd", 1);
+        let res = run(&mut store, Some(&header), false);
+        assert_eq!(res.outcome, Outcome::Anonymous);
+        assert!(res.set_cookies.is_empty());
+        assert_eq!(store.lookups, 0);
+    }
+
+    #[test]
+    fn fresh_session_resolves_without_refresh() {
+        let mut store = FakeStore {
+            rows: vec![stored(NOW - 1000)],
+            ..FakeStore::default()
+        };
+        let res = run(&mut store, Some(&cookie("")), false);
+        let Outcome::SignedIn(live) = res.outcome else {
+            panic!("expected a session, got {:?}", res.outcome);
+        };
+        assert_eq!(live.user.name, "Alice");
+        assert!(res.set_cookies.is_empty());
+    }
+
+    #[test]
+    fn unknown_token_clears_cookies_without_delete() {
+        let mut store = FakeStore::default();
+        let res = run(&mut store, Some(&cookie("")), false);
+        assert_eq!(res.outcome, Outcome::Anonymous);
+        assert_eq!(res.set_cookies.len(), 3);
+        assert!(store.deleted.is_empty());
+    }
+
+    #[test]
+    fn expired_session_is_deleted_and_cookies_cleared() {
+        let mut store = FakeStore {
+            rows: vec![stored(NOW - EXPIRES_IN_MS - 1)],
+            ..FakeStore::default()
+        };
+        let res = run(&mut store, Some(&cookie("")), false);
+        assert_eq!(res.outcome, Outcome::Anonymous);
+        let names: Vec<_> = res.set_cookies.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "better-auth.session_token",
+                "better-auth.session_data",
+                "better-auth.dont_remember"
+            ]
+        );
+        assert_eq!(store.deleted, [TOKEN]);
+        assert!(store.rows.is_empty());
+    }
+
+    #[test]
+    fn day_old_session_is_refreshed_with_same_cookie() {
+        let mut store = FakeStore {
+            rows: vec![stored(NOW - UPDATE_AGE_MS)],
+            ..FakeStore::default()
+        };
+        let res = run(&mut store, Some(&cookie("")), false);
+        let Outcome::SignedIn(live) = &res.outcome else {
+            panic!("expected a session");
+        };
+        assert_eq!(live.session.expires_at, NOW + EXPIRES_IN_MS);
+        assert_eq!(live.session.updated_at, NOW);
+        assert_eq!(store.rows[0].session.expires_at, NOW + EXPIRES_IN_MS);
+        assert_eq!(
+            res.set_cookies
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            [format!(
+                "{}; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=None",
+                cookie("")
+            )]
+        );
+    }
+
+    #[test]
+    fn disable_refresh_and_dont_remember_skip_refresh() {
+        for (extra, disable) in [("", true), ("DONT", false)] {
+            let mut store = FakeStore {
+                rows: vec![stored(NOW - UPDATE_AGE_MS)],
+                ..FakeStore::default()
+            };
+            let header = if extra == "DONT" {
+                cookie(&format!(
+                    "; better-auth.dont_remember={}",
+                    signed_cookie_value(SECRET, "true")
+                ))
+            } else {
+                cookie("")
+            };
+            let res = run(&mut store, Some(&header), disable);
+            assert!(matches!(res.outcome, Outcome::SignedIn(_)));
+            assert!(res.set_cookies.is_empty());
+            assert_eq!(
+                store.rows[0].session.expires_at,
+                NOW - UPDATE_AGE_MS + EXPIRES_IN_MS
+            );
+        }
+    }
+
+    #[test]
+    fn unsigned_dont_remember_is_ignored() {
+        let mut store = FakeStore {
+            rows: vec![stored(NOW - UPDATE_AGE_MS)],
+            ..FakeStore::default()
+        };
+        let res = run(
+            &mut store,
+            Some(&cookie("; better-auth.dont_remember=true")),
+            false,
+        );
+        assert_eq!(res.set_cookies.len(), 1, "refresh still happens");
+    }
+
+    #[test]
+    fn refresh_of_vanished_row_fails_and_clears() {
+        let mut store = FakeStore {
+            rows: vec![stored(NOW - UPDATE_AGE_MS)],
+            lose_row_on_extend: true,
+            ..FakeStore::default()
+        };
+        let res = run(&mut store, Some(&cookie("")), false);
+        assert_eq!(res.outcome, Outcome::RefreshFailed);
+        assert_eq!(res.set_cookies.len(), 3);
+    }
+
+    #[test]
+    fn orphan_session_is_anonymous() {
+        let mut row = stored(NOW);
+        row.user = None;
+        let mut store = FakeStore {
+            rows: vec![row],
+            ..FakeStore::default()
+        };
+        let res = run(&mut store, Some(&cookie("")), false);
+        assert_eq!(res.outcome, Outcome::Anonymous);
+        assert_eq!(res.set_cookies.len(), 3);
+    }
+}
