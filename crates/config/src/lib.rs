@@ -8,6 +8,8 @@
 //! Each getter validates one variable on demand, so a component only needs the
 //! variables it uses. Errors name the variable and never carry its value.
 
+#![forbid(unsafe_code)]
+
 use thiserror::Error;
 
 /// Looks a variable up: `Ok(None)` when it is not set, `Err` when the provider failed.

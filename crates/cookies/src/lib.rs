@@ -7,6 +7,8 @@
 //! - [`names`]: the cookie names (with the `__Secure-` prefix when due) and the
 //!   clearing sequence sent for a dead session or on sign-out.
 
+#![forbid(unsafe_code)]
+
 pub mod names;
 pub mod parse;
 pub mod set_cookie;

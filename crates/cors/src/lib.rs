@@ -4,6 +4,8 @@
 //! answered `204` before any routing, and the quirk of exposing the request's own
 //! header names. `cors_origin` may list several origins; each is matched exactly.
 
+#![forbid(unsafe_code)]
+
 use spinstack_http::{Request, Response};
 
 const ALLOW_HEADERS: &str = "Content-Type, Authorization";

@@ -3,6 +3,8 @@
 //! lines, the request header names echoed by CORS), which the SDK's map-based types
 //! would lose.
 
+#![forbid(unsafe_code)]
+
 pub mod fallback;
 mod request;
 mod response;

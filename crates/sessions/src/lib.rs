@@ -3,6 +3,9 @@
 //! storage trait so that the logic is tested natively and the storage (PostgreSQL
 //! through Spin today, SQLite later) stays behind [`SessionStore`].
 
+#![forbid(unsafe_code)]
+
+pub mod consumer;
 pub mod json;
 pub mod lifetime;
 pub mod model;
@@ -10,6 +13,7 @@ pub mod resolve;
 pub mod store;
 pub mod time;
 
+pub use consumer::{ResolvedSession, SessionResolver};
 pub use model::{Session, SessionWithUser, User};
 pub use resolve::{Outcome, Resolution, ResolveRequest, SessionKeys, resolve};
 pub use store::{SessionStore, StoredSession};

@@ -33,8 +33,8 @@ pub struct ResolveRequest<'a> {
 pub enum Outcome {
     /// No validly signed cookie, or an unknown or expired session.
     Anonymous,
-    /// A live session.
-    SignedIn(SessionWithUser),
+    /// A live session (boxed: it is large, the other outcomes are empty).
+    SignedIn(Box<SessionWithUser>),
     /// The refresh found its row gone: 401 `FAILED_TO_GET_SESSION`.
     RefreshFailed,
 }
@@ -105,7 +105,7 @@ pub fn resolve<S: SessionStore>(
         || !refresh_due(live.session.expires_at, request.now_ms)
     {
         return Ok(Resolution {
-            outcome: Outcome::SignedIn(live),
+            outcome: Outcome::SignedIn(Box::new(live)),
             set_cookies: Vec::new(),
         });
     }
@@ -124,7 +124,7 @@ pub fn resolve<S: SessionStore>(
         max_age: Some(COOKIE_MAX_AGE_SECS),
     };
     Ok(Resolution {
-        outcome: Outcome::SignedIn(live),
+        outcome: Outcome::SignedIn(Box::new(live)),
         set_cookies: vec![cookie],
     })
 }
