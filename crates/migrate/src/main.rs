@@ -1,0 +1,133 @@
+//! `spinstack-migrate`: applies spinstack's embedded migrations to a PostgreSQL database
+//! (or adopts an existing Better-T-Stack one) and prints what it did.
+
+use std::{process::ExitCode, str::FromStr as _};
+
+use anyhow::{Context as _, bail};
+use tokio_postgres::{Config, NoTls, config::Host};
+
+const USAGE: &str = "\
+usage: spinstack-migrate [--database-url URL]
+
+Applies the migrations built into this binary, in order, to the PostgreSQL database at
+URL (default: the DATABASE_URL environment variable), e.g.
+postgres://user:password@localhost:5432/app. A database created by Better-T-Stack
+(drizzle-kit db:push) is adopted when its Better Auth tables match migration 0001.
+Running it again is a no-op. TLS is not supported: use a loopback or private network
+connection (sslmode=disable or prefer).
+
+options:
+  --database-url URL   the database to migrate (overrides DATABASE_URL)
+  -h, --help           print this help
+  -V, --version        print the version";
+
+/// What the command line asks for.
+enum Command {
+    Migrate(Option<String>),
+    Help,
+    Version,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Command> {
+    let mut url = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "-V" | "--version" => return Ok(Command::Version),
+            "--database-url" => {
+                url = Some(args.next().context("--database-url needs a value")?);
+            }
+            _ => match arg.strip_prefix("--database-url=") {
+                Some(value) => url = Some(value.to_owned()),
+                None => bail!("unknown argument {arg:?}"),
+            },
+        }
+    }
+    Ok(Command::Migrate(url))
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let command = match parse_args(std::env::args().skip(1)) {
+        Ok(command) => command,
+        Err(err) => {
+            eprintln!("spinstack-migrate: {err:#}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let url = match command {
+        Command::Help => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Command::Version => {
+            println!("spinstack-migrate {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Command::Migrate(url) => url,
+    };
+    match run(url).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("spinstack-migrate: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(url: Option<String>) -> anyhow::Result<()> {
+    let url = match url {
+        Some(url) => url,
+        None => std::env::var("DATABASE_URL")
+            .ok()
+            .context("no database given: set DATABASE_URL or pass --database-url URL")?,
+    };
+    // Never echo the URL itself: it may hold a password.
+    let config = Config::from_str(&url).context("invalid database URL")?;
+    let target = describe(&config);
+    let (mut client, connection) = config
+        .connect(NoTls)
+        .await
+        .with_context(|| format!("connecting to {target}"))?;
+    let connection = tokio::spawn(connection);
+
+    println!("migrating {target}");
+    let report = spinstack_migrate::migrate(&mut client)
+        .await
+        .with_context(|| format!("migrating {target}"))?;
+    println!("{report}");
+
+    drop(client);
+    // The connection ends when the client is dropped; a late error is not the run's.
+    let _ = connection.await;
+    Ok(())
+}
+
+/// `database "app" on localhost:5432`, without user or password.
+fn describe(config: &Config) -> String {
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, host)| {
+            let host = match host {
+                Host::Tcp(name) => name.clone(),
+                Host::Unix(path) => path.display().to_string(),
+            };
+            match config.get_ports().get(i).or(config.get_ports().first()) {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            }
+        })
+        .collect();
+    let database = config
+        .get_dbname()
+        .or(config.get_user())
+        .unwrap_or("(default)");
+    let hosts = if hosts.is_empty() {
+        "the default host".to_owned()
+    } else {
+        hosts.join(",")
+    };
+    format!("database {database:?} on {hosts}")
+}
