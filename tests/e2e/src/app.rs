@@ -1,0 +1,170 @@
+//! The app served by `spin-test-runtime`, started the way a user runs `spin up`: the
+//! repository's `spin.toml`, variables from `SPIN_VARIABLE_*`, a loopback port. The
+//! process is killed when the [`App`] is dropped; its stderr is kept for assertions.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::db::TestDb;
+use crate::http::{Reply, send};
+use crate::repo_root;
+
+/// The secret the tests sign cookies with.
+pub const SECRET: &str = "e2e-secret-0123456789abcdefghijklmnop";
+/// The web origin the tests call from.
+pub const WEB_ORIGIN: &str = "http://localhost:3001";
+/// A second allowed origin.
+pub const OTHER_WEB_ORIGIN: &str = "https://app.example.com";
+
+/// The runtime binary: `$SPIN_TEST_RUNTIME`, else the one cargo built next to this test.
+fn runtime_binary() -> anyhow::Result<PathBuf> {
+    if let Ok(path) = std::env::var("SPIN_TEST_RUNTIME") {
+        return Ok(PathBuf::from(path));
+    }
+    let exe = std::env::current_exe()?;
+    // target/<profile>/deps/<test> → target/<profile>/spin-test-runtime
+    let candidate = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|profile| profile.join("spin-test-runtime"))
+        .context("unexpected test binary location")?;
+    if candidate.exists() {
+        Ok(candidate)
+    } else {
+        bail!(
+            "{} is missing: build it with `cargo build -p spin-test-runtime` (the README's test command does)",
+            candidate.display()
+        )
+    }
+}
+
+/// The variables of a normal test app over `db`.
+pub fn variables_for(db: &TestDb) -> Vec<(String, String)> {
+    [
+        ("database_url", db.url()),
+        ("db_host", db.host()),
+        ("db_port", db.port().to_string()),
+        ("better_auth_secret", SECRET.to_owned()),
+        ("better_auth_url", "http://localhost:3000".to_owned()),
+        ("cors_origin", format!("{WEB_ORIGIN},{OTHER_WEB_ORIGIN}")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// A running app.
+pub struct App {
+    child: Child,
+    /// Where it listens.
+    pub addr: SocketAddr,
+    stderr: Arc<Mutex<Vec<String>>>,
+}
+
+impl App {
+    /// Starts the app over `db` with the standard variables.
+    ///
+    /// # Errors
+    /// When the runtime is missing or does not start serving.
+    pub fn start(db: &TestDb) -> anyhow::Result<Self> {
+        Self::start_with(&variables_for(db))
+    }
+
+    /// Starts the app with exactly these variables (name → value).
+    ///
+    /// # Errors
+    /// When the runtime is missing, exits, or does not start serving in time.
+    pub fn start_with(variables: &[(String, String)]) -> anyhow::Result<Self> {
+        let root = repo_root();
+        let mut command = Command::new(runtime_binary()?);
+        command
+            .args(["--from", "spin.toml", "--listen", "127.0.0.1:0"])
+            .current_dir(&root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (name, _) in std::env::vars() {
+            if name.starts_with("SPIN_VARIABLE_") {
+                command.env_remove(name);
+            }
+        }
+        for (name, value) in variables {
+            command.env(format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()), value);
+        }
+        let mut child = command.spawn().context("starting spin-test-runtime")?;
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        if let Some(pipe) = child.stderr.take() {
+            let sink = Arc::clone(&stderr);
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    eprintln!("[runtime] {line}");
+                    if let Ok(mut lines) = sink.lock() {
+                        lines.push(line);
+                    }
+                }
+            });
+        }
+        let (tx, rx) = mpsc::channel();
+        if let Some(pipe) = child.stdout.take() {
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    if let Some(url) = line.trim().strip_prefix("Serving http://") {
+                        let _ = tx.send(url.trim_end_matches('/').to_owned());
+                    }
+                }
+            });
+        }
+        let mut app = Self {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            stderr,
+        };
+        match rx.recv_timeout(Duration::from_secs(180)) {
+            Ok(addr) => {
+                app.addr = addr.parse().with_context(|| format!("bad address {addr}"))?;
+                Ok(app)
+            }
+            Err(_) => {
+                let status = app.child.try_wait().ok().flatten();
+                std::thread::sleep(Duration::from_millis(200));
+                bail!(
+                    "spin-test-runtime did not start serving (exit status {status:?}); stderr:\n{}",
+                    app.stderr_text()
+                )
+            }
+        }
+    }
+
+    /// Everything the runtime wrote to stderr so far.
+    pub fn stderr_text(&self) -> String {
+        self.stderr.lock().map(|lines| lines.join("\n")).unwrap_or_default()
+    }
+
+    /// Sends a request.
+    ///
+    /// # Errors
+    /// On connection failures.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> anyhow::Result<Reply> {
+        send(self.addr, method, path, headers, body)
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,24 @@
+//! Harness for the end-to-end tests: the compiled components (`spin build` output)
+//! served by `spin-test-runtime` against a throwaway PostgreSQL database, driven over
+//! real HTTP.
+//!
+//! - [`db`]: a fresh database per test, migrated with `spinstack-migrate`, dropped after.
+//! - [`app`]: the app on the runtime, started like `spin up` with `SPIN_VARIABLE_*`.
+//! - [`http`]: a tiny HTTP/1.1 client that sends exactly the headers a test gives.
+//! - [`cookies`]: an independent signer for Better Auth cookies, so tests do not trust
+//!   the code under test to produce their inputs.
+
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod cookies;
+pub mod db;
+pub mod http;
+
+/// The repository root (where `spin.toml` lives).
+pub fn repo_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap_or_else(|_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
+}
