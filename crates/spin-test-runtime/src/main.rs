@@ -1,0 +1,111 @@
+//! `spin-test-runtime [--from <spin.toml>] [--listen <addr:port>]`: serve an app like `spin up`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use spin_test_runtime::App;
+use spin_test_runtime::variables::EnvProvider;
+
+const USAGE: &str = "usage: spin-test-runtime [--from <spin.toml>] [--listen <addr:port>]";
+
+struct Args {
+    manifest: PathBuf,
+    listen: SocketAddr,
+}
+
+fn parse_args() -> anyhow::Result<Args> {
+    let mut manifest = PathBuf::from("spin.toml");
+    let mut listen: SocketAddr = ([127, 0, 0, 1], 3000).into();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f.to_owned(), Some(v.to_owned())),
+            None => (arg.clone(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .with_context(|| format!("{flag} needs a value\n{USAGE}"))
+        };
+        match flag.as_str() {
+            "--from" | "-f" | "--file" => manifest = PathBuf::from(value()?),
+            "--listen" => {
+                let v = value()?;
+                listen = v
+                    .parse()
+                    .with_context(|| format!("--listen {v:?} is not an address:port"))?;
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => bail!("unknown argument {other:?}\n{USAGE}"),
+        }
+    }
+    // `spin up --from <dir>` reads the directory's spin.toml.
+    if manifest.is_dir() {
+        manifest = manifest.join("spin.toml");
+    }
+    Ok(Args { manifest, listen })
+}
+
+fn main() -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("Error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // Like anyhow's report, without a backtrace: the causes are the useful part.
+            eprintln!("Error: {e}");
+            let mut causes = e.chain().skip(1).peekable();
+            if causes.peek().is_some() {
+                eprintln!("\nCaused by:");
+                for cause in causes {
+                    eprintln!("    {cause}");
+                }
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
+    let args = parse_args()?;
+    // Spin's environment provider reads `.env` relative to the working directory.
+    let env = EnvProvider::from_process(std::path::Path::new(".env"));
+    let app = App::load(&args.manifest, &[&env]).with_context(|| {
+        format!(
+            "cannot start the application in {}",
+            args.manifest.display()
+        )
+    })?;
+    for dup in &app.duplicates {
+        eprintln!(
+            "spin-test-runtime: duplicate route {} for {} is never used (duplicate of {})",
+            dup.route, dup.replaced, dup.effective
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("Unable to listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let app = Arc::new(app);
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(spin_test_runtime::server::startup_message(&app, addr).as_bytes())?;
+    stdout.flush()?;
+    drop(stdout);
+    tokio::select! {
+        served = spin_test_runtime::server::serve(app, listener) => served.context("serving HTTP")?,
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    Ok(())
+}
