@@ -96,7 +96,10 @@ impl App {
             }
         }
         for (name, value) in variables {
-            command.env(format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()), value);
+            command.env(
+                format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
+                value,
+            );
         }
         let mut child = command.spawn().context("starting spin-test-runtime")?;
         let stderr = Arc::new(Mutex::new(Vec::new()));
@@ -128,7 +131,9 @@ impl App {
         };
         match rx.recv_timeout(Duration::from_secs(180)) {
             Ok(addr) => {
-                app.addr = addr.parse().with_context(|| format!("bad address {addr}"))?;
+                app.addr = addr
+                    .parse()
+                    .with_context(|| format!("bad address {addr}"))?;
                 Ok(app)
             }
             Err(_) => {
@@ -144,7 +149,10 @@ impl App {
 
     /// Everything the runtime wrote to stderr so far.
     pub fn stderr_text(&self) -> String {
-        self.stderr.lock().map(|lines| lines.join("\n")).unwrap_or_default()
+        self.stderr
+            .lock()
+            .map(|lines| lines.join("\n"))
+            .unwrap_or_default()
     }
 
     /// Sends a request.

@@ -47,7 +47,8 @@ impl Reply {
     /// # Errors
     /// When the body is not JSON.
     pub fn json(&self) -> anyhow::Result<serde_json::Value> {
-        serde_json::from_slice(&self.body).with_context(|| format!("body is not JSON: {:?}", self.text()))
+        serde_json::from_slice(&self.body)
+            .with_context(|| format!("body is not JSON: {:?}", self.text()))
     }
 }
 
@@ -98,7 +99,12 @@ fn read_reply(mut reader: BufReader<TcpStream>) -> anyhow::Result<Reply> {
         };
         headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
     }
-    let find = |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v): &(String, String)| v.clone());
+    let find = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v): &(String, String)| v.clone())
+    };
     let body = if find("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
         read_chunked(&mut reader)?
     } else if let Some(length) = find("content-length") {

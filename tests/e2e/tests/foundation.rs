@@ -22,14 +22,20 @@ async fn site_routes_health_check_and_unknown_paths() -> Result<()> {
 
     let root = app.request("GET", "/", &[], b"")?;
     assert_eq!((root.status, body(&root).as_str()), (200, "OK"));
-    assert_eq!(root.header("content-type"), Some("text/plain;charset=utf-8"));
+    assert_eq!(
+        root.header("content-type"),
+        Some("text/plain;charset=utf-8")
+    );
 
     let nope = app.request("GET", "/nope", &[], b"")?;
     assert_eq!((nope.status, body(&nope).as_str()), (404, "NOT_FOUND"));
 
     for (headers, payload) in [(vec![], &b""[..]), (vec![JSON], &b"{}"[..])] {
         let health = app.request("POST", "/rpc/healthCheck", &headers, payload)?;
-        assert_eq!((health.status, body(&health).as_str()), (200, r#"{"json":"OK"}"#));
+        assert_eq!(
+            (health.status, body(&health).as_str()),
+            (200, r#"{"json":"OK"}"#)
+        );
         assert_eq!(health.header("content-type"), Some("application/json"));
     }
 
@@ -45,7 +51,10 @@ async fn site_routes_health_check_and_unknown_paths() -> Result<()> {
     assert_eq!(malformed.json()?["json"]["code"], "BAD_REQUEST");
 
     let unknown = app.request("POST", "/rpc/nope", &[], b"")?;
-    assert_eq!((unknown.status, body(&unknown).as_str()), (404, "Not Found"));
+    assert_eq!(
+        (unknown.status, body(&unknown).as_str()),
+        (404, "Not Found")
+    );
 
     let rest = app.request("POST", "/api-reference/healthCheck", &[], b"")?;
     assert_eq!((rest.status, body(&rest).as_str()), (200, r#""OK""#));
@@ -55,7 +64,10 @@ async fn site_routes_health_check_and_unknown_paths() -> Result<()> {
     assert_eq!(auth_unknown.header("content-type"), None);
 
     let auth_put = app.request("PUT", "/api/auth/get-session", &[], b"")?;
-    assert_eq!((auth_put.status, body(&auth_put).as_str()), (405, "Method Not Allowed"));
+    assert_eq!(
+        (auth_put.status, body(&auth_put).as_str()),
+        (405, "Method Not Allowed")
+    );
 
     let ok = app.request("GET", "/api/auth/ok", &[], b"")?;
     assert_eq!((ok.status, body(&ok).as_str()), (200, r#"{"ok":true}"#));
@@ -63,8 +75,14 @@ async fn site_routes_health_check_and_unknown_paths() -> Result<()> {
 }
 
 fn assert_cors_base(reply: &Reply) {
-    assert_eq!(reply.header("access-control-allow-credentials"), Some("true"));
-    assert_eq!(reply.header("access-control-allow-headers"), Some("Content-Type, Authorization"));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    assert_eq!(
+        reply.header("access-control-allow-headers"),
+        Some("Content-Type, Authorization")
+    );
     assert_eq!(reply.header("vary"), Some("Origin"));
 }
 
@@ -73,7 +91,12 @@ async fn cors_preflights_and_actual_responses() -> Result<()> {
     let db = TestDb::create().await?;
     let app = App::start(&db)?;
     // One path per component: rpc, auth, openapi, and the catch-all.
-    for path in ["/rpc/privateData", "/api/auth/sign-in/email", "/api-reference/healthCheck", "/"] {
+    for path in [
+        "/rpc/privateData",
+        "/api/auth/sign-in/email",
+        "/api-reference/healthCheck",
+        "/",
+    ] {
         for origin in [WEB_ORIGIN, OTHER_WEB_ORIGIN] {
             let preflight = app.request(
                 "OPTIONS",
@@ -88,14 +111,25 @@ async fn cors_preflights_and_actual_responses() -> Result<()> {
             assert_eq!(preflight.status, 204, "{path}");
             assert!(preflight.body.is_empty());
             assert_cors_base(&preflight);
-            assert_eq!(preflight.header("access-control-allow-origin"), Some(origin), "{path}");
-            assert_eq!(preflight.header("access-control-allow-methods"), Some("GET, POST, OPTIONS"));
+            assert_eq!(
+                preflight.header("access-control-allow-origin"),
+                Some(origin),
+                "{path}"
+            );
+            assert_eq!(
+                preflight.header("access-control-allow-methods"),
+                Some("GET, POST, OPTIONS")
+            );
             assert_eq!(preflight.header("access-control-max-age"), Some("5"));
             // The template's quirk: the request's own header names, ","-joined on
             // preflights; the host's spin-* headers are not the client's.
-            let exposed = preflight.header("access-control-expose-headers").unwrap_or_default();
+            let exposed = preflight
+                .header("access-control-expose-headers")
+                .unwrap_or_default();
             assert!(
-                exposed.contains("origin,access-control-request-method,access-control-request-headers"),
+                exposed.contains(
+                    "origin,access-control-request-method,access-control-request-headers"
+                ),
                 "{exposed}"
             );
             assert!(!exposed.contains("spin-"), "{exposed}");
@@ -108,24 +142,53 @@ async fn cors_preflights_and_actual_responses() -> Result<()> {
         )?;
         assert_eq!(foreign.status, 204);
         assert_cors_base(&foreign);
-        assert_eq!(foreign.header("access-control-allow-origin"), None, "{path}");
+        assert_eq!(
+            foreign.header("access-control-allow-origin"),
+            None,
+            "{path}"
+        );
     }
 
-    let allowed = app.request("POST", "/rpc/healthCheck", &[("origin", WEB_ORIGIN), JSON], b"{}")?;
+    let allowed = app.request(
+        "POST",
+        "/rpc/healthCheck",
+        &[("origin", WEB_ORIGIN), JSON],
+        b"{}",
+    )?;
     assert_eq!(allowed.status, 200);
     assert_cors_base(&allowed);
-    assert_eq!(allowed.header("access-control-allow-origin"), Some(WEB_ORIGIN));
-    assert_eq!(allowed.header("access-control-allow-methods"), Some("GET, POST, OPTIONS"));
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        Some(WEB_ORIGIN)
+    );
+    assert_eq!(
+        allowed.header("access-control-allow-methods"),
+        Some("GET, POST, OPTIONS")
+    );
 
     let foreign = app.request("POST", "/rpc/healthCheck", &[("origin", EVIL), JSON], b"{}")?;
-    assert_eq!((foreign.status, body(&foreign).as_str()), (200, r#"{"json":"OK"}"#));
+    assert_eq!(
+        (foreign.status, body(&foreign).as_str()),
+        (200, r#"{"json":"OK"}"#)
+    );
     assert_cors_base(&foreign);
     assert_eq!(foreign.header("access-control-allow-origin"), None);
 
-    let session = app.request("GET", "/api/auth/get-session", &[("origin", WEB_ORIGIN)], b"")?;
-    assert_eq!(session.header("access-control-allow-origin"), Some(WEB_ORIGIN));
+    let session = app.request(
+        "GET",
+        "/api/auth/get-session",
+        &[("origin", WEB_ORIGIN)],
+        b"",
+    )?;
+    assert_eq!(
+        session.header("access-control-allow-origin"),
+        Some(WEB_ORIGIN)
+    );
     let not_found = app.request("GET", "/nope", &[("origin", WEB_ORIGIN)], b"")?;
-    assert_eq!(not_found.header("access-control-allow-origin"), Some(WEB_ORIGIN));
+    assert_eq!(
+        not_found.header("access-control-allow-origin"),
+        Some(WEB_ORIGIN)
+    );
     Ok(())
 }
 
@@ -221,7 +284,12 @@ async fn get_session_through_the_composed_session_component() -> Result<()> {
     // A validly signed cookie for a live session: the session and its user.
     let created = now - 3_600_000;
     let token = seed(&db, "1", created, created + 7 * DAY).await?;
-    let live = app.request("GET", "/api/auth/get-session", &[("cookie", &cookie(&token))], b"")?;
+    let live = app.request(
+        "GET",
+        "/api/auth/get-session",
+        &[("cookie", &cookie(&token))],
+        b"",
+    )?;
     assert_eq!(live.status, 200, "{}", body(&live));
     assert_eq!(
         live.json()?,
@@ -244,17 +312,30 @@ async fn get_session_through_the_composed_session_component() -> Result<()> {
 
     // The same cookie tampered with, or signed with another secret: null, nothing cleared.
     let good = cookie(&token);
-    let tampered = good.replacen("%3D", "%3d", 1).replacen(&token[..4], "XXXX", 1);
+    let tampered = good
+        .replacen("%3D", "%3d", 1)
+        .replacen(&token[..4], "XXXX", 1);
     let foreign_secret = format!(
         "better-auth.session_token={}",
         signed("another-secret-0123456789abcdefghijkl", &token)
     );
-    for bad in [tampered, foreign_secret, format!("better-auth.session_token={token}")] {
+    for bad in [
+        tampered,
+        foreign_secret,
+        format!("better-auth.session_token={token}"),
+    ] {
         let reply = app.request("GET", "/api/auth/get-session", &[("cookie", &bad)], b"")?;
-        assert_eq!((reply.status, body(&reply).as_str()), (200, "null"), "{bad}");
+        assert_eq!(
+            (reply.status, body(&reply).as_str()),
+            (200, "null"),
+            "{bad}"
+        );
         assert!(reply.all("set-cookie").is_empty());
     }
-    assert!(session_expiry(&db, &token).await?.is_some(), "row untouched");
+    assert!(
+        session_expiry(&db, &token).await?.is_some(),
+        "row untouched"
+    );
     Ok(())
 }
 
@@ -264,13 +345,27 @@ async fn expired_session_clears_cookies_and_deletes_the_row() -> Result<()> {
     let app = App::start(&db)?;
     let now = now_ms();
     let token = seed(&db, "2", now - 8 * DAY, now - 60_000).await?;
-    let reply = app.request("GET", "/api/auth/get-session", &[("cookie", &cookie(&token))], b"")?;
+    let reply = app.request(
+        "GET",
+        "/api/auth/get-session",
+        &[("cookie", &cookie(&token))],
+        b"",
+    )?;
     assert_eq!((reply.status, body(&reply).as_str()), (200, "null"));
     assert_eq!(reply.all("set-cookie"), CLEARED);
-    assert_eq!(session_expiry(&db, &token).await?, None, "expired row deleted");
+    assert_eq!(
+        session_expiry(&db, &token).await?,
+        None,
+        "expired row deleted"
+    );
 
     // A well-signed cookie for a token that never existed clears cookies too.
-    let ghost = app.request("GET", "/api/auth/get-session", &[("cookie", &cookie("ghost-token"))], b"")?;
+    let ghost = app.request(
+        "GET",
+        "/api/auth/get-session",
+        &[("cookie", &cookie("ghost-token"))],
+        b"",
+    )?;
     assert_eq!(ghost.all("set-cookie"), CLEARED);
     Ok(())
 }
@@ -294,15 +389,26 @@ async fn day_old_session_slides_unless_refresh_is_disabled() -> Result<()> {
     assert_eq!(session_expiry(&db, &token).await?, Some(created + 7 * DAY));
 
     let before = now_ms();
-    let slid = app.request("GET", "/api/auth/get-session", &[("cookie", &cookie(&token))], b"")?;
+    let slid = app.request(
+        "GET",
+        "/api/auth/get-session",
+        &[("cookie", &cookie(&token))],
+        b"",
+    )?;
     let after = now_ms();
     assert_eq!(slid.status, 200);
     assert_eq!(
         slid.all("set-cookie"),
-        [format!("{}; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=None", cookie(&token))]
+        [format!(
+            "{}; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=None",
+            cookie(&token)
+        )]
     );
     let expiry = session_expiry(&db, &token).await?.unwrap_or_default();
-    assert!((before + 7 * DAY..=after + 7 * DAY).contains(&expiry), "expiry moved to now + 7 days");
+    assert!(
+        (before + 7 * DAY..=after + 7 * DAY).contains(&expiry),
+        "expiry moved to now + 7 days"
+    );
     assert_eq!(slid.json()?["session"]["expiresAt"], iso(expiry));
     assert_eq!(slid.json()?["session"]["createdAt"], iso(created));
     Ok(())
@@ -323,7 +429,12 @@ async fn https_base_url_uses_secure_prefixed_cookie_names() -> Result<()> {
     let secure = format!("__Secure-{}", cookie(&token));
     let reply = app.request("GET", "/api/auth/get-session", &[("cookie", &secure)], b"")?;
     assert_eq!(reply.json()?["session"]["token"], token.as_str());
-    let plain = app.request("GET", "/api/auth/get-session", &[("cookie", &cookie(&token))], b"")?;
+    let plain = app.request(
+        "GET",
+        "/api/auth/get-session",
+        &[("cookie", &cookie(&token))],
+        b"",
+    )?;
     assert_eq!(body(&plain), "null", "the unprefixed name is ignored");
     Ok(())
 }
@@ -345,7 +456,12 @@ async fn database_and_configuration_failures_are_clean_errors() -> Result<()> {
         }
     }
     let app = App::start_with(&unreachable)?;
-    let reply = app.request("GET", "/api/auth/get-session", &[("cookie", &cookie(&token))], b"")?;
+    let reply = app.request(
+        "GET",
+        "/api/auth/get-session",
+        &[("cookie", &cookie(&token))],
+        b"",
+    )?;
     assert_eq!((reply.status, body(&reply).as_str()), (500, failed));
     let anonymous = app.request("GET", "/api/auth/get-session", &[], b"")?;
     assert_eq!(body(&anonymous), "null", "no cookie, no database needed");
@@ -359,9 +475,18 @@ async fn database_and_configuration_failures_are_clean_errors() -> Result<()> {
         }
     }
     let app = App::start_with(&denied)?;
-    let reply = app.request("GET", "/api/auth/get-session", &[("cookie", &cookie(&token))], b"")?;
+    let reply = app.request(
+        "GET",
+        "/api/auth/get-session",
+        &[("cookie", &cookie(&token))],
+        b"",
+    )?;
     assert_eq!((reply.status, body(&reply).as_str()), (500, failed));
-    assert!(app.stderr_text().contains("not permitted"), "{}", app.stderr_text());
+    assert!(
+        app.stderr_text().contains("not permitted"),
+        "{}",
+        app.stderr_text()
+    );
     drop(app);
 
     // A short secret: the session lookup fails cleanly and the log names the variable.
@@ -372,10 +497,18 @@ async fn database_and_configuration_failures_are_clean_errors() -> Result<()> {
         }
     }
     let app = App::start_with(&short_secret)?;
-    let reply = app.request("GET", "/api/auth/get-session", &[("cookie", &cookie(&token))], b"")?;
+    let reply = app.request(
+        "GET",
+        "/api/auth/get-session",
+        &[("cookie", &cookie(&token))],
+        b"",
+    )?;
     assert_eq!((reply.status, body(&reply).as_str()), (500, failed));
     let log = app.stderr_text();
-    assert!(log.contains("better_auth_secret") && !log.contains("short-secret-value"), "{log}");
+    assert!(
+        log.contains("better_auth_secret") && !log.contains("short-secret-value"),
+        "{log}"
+    );
     drop(app);
 
     // An invalid cors_origin: a clear error naming it, never its value.
@@ -389,6 +522,9 @@ async fn database_and_configuration_failures_are_clean_errors() -> Result<()> {
     let reply = app.request("POST", "/rpc/healthCheck", &[], b"")?;
     assert_eq!(reply.status, 500);
     let text = body(&reply);
-    assert!(text.contains("cors_origin") && !text.contains("not an origin"), "{text}");
+    assert!(
+        text.contains("cors_origin") && !text.contains("not an origin"),
+        "{text}"
+    );
     Ok(())
 }
