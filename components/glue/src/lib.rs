@@ -7,6 +7,7 @@
 //! consumers' [`SessionResolver`](spinstack_sessions::SessionResolver) over the
 //! imported `spinstack:session/sessions` interface.
 
+pub mod pg;
 #[cfg(feature = "session-import")]
 mod session_bindings;
 #[cfg(feature = "session-import")]

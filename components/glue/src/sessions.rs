@@ -1,25 +1,32 @@
-//! [`SessionResolver`] (for the HTTP components) over the imported `spinstack:session/sessions` interface: the
-//! composed `session` component does the work; this converts its WIT records.
+//! [`SessionResolver`] and [`SessionManager`] (for the HTTP components) over the
+//! imported `spinstack:session/sessions` interface: the composed `session` component
+//! does the work; this converts its WIT records.
 
-use spinstack_sessions::{Outcome, Session, SessionWithUser, User};
-use spinstack_sessions::{ResolvedSession, SessionResolver};
+use spinstack_sessions::{
+    Creation, Outcome, ResolvedSession, Session, SessionError, SessionManager, SessionRequest,
+    SessionResolver, SessionWithUser, SignUpUser, User,
+};
 
 use crate::session_bindings::spinstack::session::sessions as wit;
 
 /// The session component, reached through the component dependency.
 pub struct ImportedSessions;
 
+fn failure(error: wit::Error) -> SessionError {
+    match error {
+        wit::Error::Configuration(message) => format!("configuration: {message}"),
+        wit::Error::Database(message) => format!("database: {message}"),
+    }
+}
+
 impl SessionResolver for ImportedSessions {
     fn resolve(
         &self,
         cookie_header: Option<&str>,
         disable_refresh: bool,
-    ) -> Result<ResolvedSession, String> {
+    ) -> Result<ResolvedSession, SessionError> {
         let resolution = wit::resolve(cookie_header, wit::ResolveOptions { disable_refresh })
-            .map_err(|e| match e {
-                wit::Error::Configuration(message) => format!("configuration: {message}"),
-                wit::Error::Database(message) => format!("database: {message}"),
-            })?;
+            .map_err(failure)?;
         let outcome = match resolution.outcome {
             wit::Outcome::Anonymous => Outcome::Anonymous,
             wit::Outcome::RefreshFailed => Outcome::RefreshFailed,
@@ -32,6 +39,65 @@ impl SessionResolver for ImportedSessions {
             outcome,
             set_cookies: resolution.set_cookies,
         })
+    }
+}
+
+impl SessionManager for ImportedSessions {
+    fn create(
+        &self,
+        request: &SessionRequest,
+        new_user: Option<&SignUpUser>,
+    ) -> Result<Creation, SessionError> {
+        let request = wit::NewSession {
+            user_id: request.user_id.clone(),
+            remember: request.remember,
+            ip_address: request.ip_address.clone(),
+            user_agent: request.user_agent.clone(),
+            cookie_header: request.cookie_header.clone(),
+        };
+        let new_user = new_user.map(|user| wit::NewUser {
+            id: user.id.clone(),
+            name: user.name.clone(),
+            email: user.email.clone(),
+            image: user.image.clone(),
+            password_hash: user.password_hash.clone(),
+        });
+        Ok(
+            match wit::create(&request, new_user.as_ref()).map_err(failure)? {
+                wit::Creation::Created(created) => {
+                    Creation::Created(Box::new(session(created.session)), created.set_cookies)
+                }
+                wit::Creation::EmailTaken => Creation::EmailTaken,
+            },
+        )
+    }
+
+    fn end(&self, cookie_header: Option<&str>) -> Result<Vec<String>, SessionError> {
+        wit::end(cookie_header).map_err(failure)
+    }
+
+    fn reissue(
+        &self,
+        token: &str,
+        cookie_header: Option<&str>,
+    ) -> Result<Vec<String>, SessionError> {
+        wit::reissue(token, cookie_header).map_err(failure)
+    }
+
+    fn revoke(&self, user_id: &str, token: &str) -> Result<(), SessionError> {
+        wit::revoke(user_id, token).map_err(failure)
+    }
+
+    fn revoke_all(&self, user_id: &str, except_token: Option<&str>) -> Result<(), SessionError> {
+        wit::revoke_all(user_id, except_token).map_err(failure)
+    }
+
+    fn list(&self, user_id: &str) -> Result<Vec<Session>, SessionError> {
+        Ok(wit::list_for_user(user_id)
+            .map_err(failure)?
+            .into_iter()
+            .map(session)
+            .collect())
     }
 }
 

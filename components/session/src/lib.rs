@@ -1,33 +1,154 @@
 //! The `session` library component: exports `spinstack:session/sessions`
 //! (wit/session.wit) and is the only code that reads or writes the `session` table or
-//! holds the cookie-signing secret. The algorithm lives in `spinstack-sessions`; this
-//! crate wires it to Spin variables ([`settings`]) and Spin's PostgreSQL ([`pg_store`]).
+//! holds the cookie-signing secret. The algorithms live in `spinstack-sessions`; this
+//! crate wires them to Spin variables ([`settings`]) and Spin's PostgreSQL
+//! ([`pg_store`]).
 
 mod bindings;
 mod pg_store;
 mod settings;
 mod wit_convert;
 
-use bindings::exports::spinstack::session::sessions::{Error, Guest, Resolution, ResolveOptions};
-use spinstack_sessions::{ResolveRequest, resolve};
+use bindings::exports::spinstack::session::sessions::{
+    Creation, Error, Guest, NewSession, NewUser, Resolution, ResolveOptions, Session,
+};
+use spinstack_cookies::{cookie_value, verify_signed_cookie};
+use spinstack_sessions::create::{self, remembered, session_cookies};
+use spinstack_sessions::{ResolveRequest, SessionLifecycle, SessionStore, resolve};
+
+use pg_store::PgSessionStore;
+use settings::Settings;
 
 struct Component;
+
+fn database(error: impl std::fmt::Display) -> Error {
+    Error::Database(error.to_string())
+}
+
+fn load() -> Result<(Settings, PgSessionStore), Error> {
+    let settings = settings::load().map_err(|e| Error::Configuration(e.to_string()))?;
+    let store = PgSessionStore::new(settings.database_url.clone());
+    Ok((settings, store))
+}
+
+fn cookie_lines(cookies: &[spinstack_cookies::SetCookie]) -> Vec<String> {
+    cookies.iter().map(ToString::to_string).collect()
+}
+
+fn random(
+    kind: &str,
+    generated: Result<String, spinstack_ids::RandomError>,
+) -> Result<String, Error> {
+    generated.map_err(|e| Error::Database(format!("generating a {kind}: {e}")))
+}
 
 impl Guest for Component {
     fn resolve(
         cookie_header: Option<String>,
         options: ResolveOptions,
     ) -> Result<Resolution, Error> {
-        let settings = settings::load().map_err(|e| Error::Configuration(e.to_string()))?;
-        let mut store = pg_store::PgSessionStore::new(settings.database_url);
+        let (settings, mut store) = load()?;
         let request = ResolveRequest {
             cookie_header: cookie_header.as_deref(),
             disable_refresh: options.disable_refresh,
             now_ms: spinstack_glue::now_millis(),
         };
-        let resolution = resolve(&mut store, &settings.keys, request)
-            .map_err(|e| Error::Database(e.to_string()))?;
+        let resolution = resolve(&mut store, &settings.keys, request).map_err(database)?;
         Ok(wit_convert::resolution(resolution))
+    }
+
+    fn create(request: NewSession, new_user: Option<NewUser>) -> Result<Creation, Error> {
+        let (settings, mut store) = load()?;
+        let remember = remembered(
+            &settings.keys,
+            request.remember,
+            request.cookie_header.as_deref(),
+        );
+        let new = create::NewSession {
+            user_id: request.user_id,
+            remember: request.remember,
+            ip_address: request.ip_address,
+            user_agent: request.user_agent,
+        };
+        let row = create::session_row(
+            &new,
+            remember,
+            random("session id", spinstack_ids::generate_id())?,
+            random("session token", spinstack_ids::generate_session_token())?,
+            spinstack_glue::now_millis(),
+        );
+        let new_user = match new_user {
+            Some(user) => Some(spinstack_sessions::NewUser {
+                id: user.id,
+                name: user.name,
+                email: user.email,
+                image: user.image,
+                account_id: random("account id", spinstack_ids::generate_id())?,
+                password_hash: user.password_hash,
+            }),
+            None => None,
+        };
+        if !store.insert(&row, new_user.as_ref()).map_err(database)? {
+            return Ok(Creation::EmailTaken);
+        }
+        let cookies = session_cookies(
+            &settings.keys,
+            &row.token,
+            remember,
+            request.cookie_header.as_deref(),
+        );
+        Ok(Creation::Created(wit_convert::created(
+            row,
+            cookie_lines(&cookies),
+        )))
+    }
+
+    fn end(cookie_header: Option<String>) -> Result<Vec<String>, Error> {
+        let (settings, mut store) = load()?;
+        let token = cookie_header
+            .as_deref()
+            .and_then(|header| cookie_value(header, &settings.keys.names.session_token))
+            .and_then(|value| verify_signed_cookie(&settings.keys.secret, &value));
+        if let Some(Err(e)) = token.map(|token| store.delete_by_token(&token)) {
+            eprintln!("session: sign-out could not delete the session: {e}");
+        }
+        Ok(cookie_lines(
+            &settings
+                .keys
+                .names
+                .clearing_sequence(cookie_header.as_deref()),
+        ))
+    }
+
+    fn reissue(token: String, cookie_header: Option<String>) -> Result<Vec<String>, Error> {
+        let (settings, _) = load()?;
+        let remember = remembered(&settings.keys, None, cookie_header.as_deref());
+        Ok(cookie_lines(&session_cookies(
+            &settings.keys,
+            &token,
+            remember,
+            cookie_header.as_deref(),
+        )))
+    }
+
+    fn revoke(user_id: String, token: String) -> Result<(), Error> {
+        let (_, mut store) = load()?;
+        store.delete_for_user(&user_id, &token).map_err(database)
+    }
+
+    fn revoke_all(user_id: String, except_token: Option<String>) -> Result<(), Error> {
+        let (_, mut store) = load()?;
+        store
+            .delete_all_for_user(&user_id, except_token.as_deref())
+            .map_err(database)
+    }
+
+    fn list_for_user(user_id: String) -> Result<Vec<Session>, Error> {
+        let (_, mut store) = load()?;
+        let sessions = store
+            .list_for_user(&user_id, spinstack_glue::now_millis())
+            .map_err(database)?;
+        Ok(sessions.into_iter().map(wit_convert::session).collect())
     }
 }
 

@@ -15,7 +15,7 @@ fn user(user: User) -> wit::User {
     }
 }
 
-fn session(session: Session) -> wit::Session {
+pub fn session(session: Session) -> wit::Session {
     wit::Session {
         id: session.id,
         token: session.token,
@@ -44,5 +44,12 @@ pub fn resolution(resolution: Resolution) -> wit::Resolution {
             .iter()
             .map(ToString::to_string)
             .collect(),
+    }
+}
+
+pub fn created(row: Session, set_cookies: Vec<String>) -> wit::CreatedSession {
+    wit::CreatedSession {
+        session: session(row),
+        set_cookies,
     }
 }

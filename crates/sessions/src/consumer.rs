@@ -1,7 +1,9 @@
-//! The consumers' view of session resolution: what `auth`, `rpc` and `openapi` get
-//! back from the `session` component, behind a trait so their logic is testable
-//! without it.
+//! The consumers' view of the `session` component: what `auth`, `rpc` and `openapi`
+//! call, behind traits so their logic is testable without it. [`SessionResolver`] is
+//! all the API needs; [`SessionManager`] adds what Better Auth's endpoints do with
+//! sessions.
 
+use crate::model::Session;
 use crate::resolve::Outcome;
 
 /// What a session lookup returned: the outcome and the `Set-Cookie` lines to forward.
@@ -13,16 +15,113 @@ pub struct ResolvedSession {
     pub set_cookies: Vec<String>,
 }
 
+/// A failure of the session component. The message is for logs, never for clients.
+pub type SessionError = String;
+
 /// Resolves the caller's session from the `Cookie` header.
 pub trait SessionResolver {
     /// Runs Better Auth's get-session algorithm.
     ///
     /// # Errors
-    /// A message for the logs (never sent to clients) when configuration or the
-    /// database failed.
+    /// When configuration or the database failed.
     fn resolve(
         &self,
         cookie_header: Option<&str>,
         disable_refresh: bool,
-    ) -> Result<ResolvedSession, String>;
+    ) -> Result<ResolvedSession, SessionError>;
+}
+
+/// A session to create.
+#[derive(Debug, Clone)]
+pub struct SessionRequest {
+    /// Owner (the new user's id for a sign-up).
+    pub user_id: String,
+    /// `rememberMe`, or `None` to let a valid `dont_remember` cookie decide.
+    pub remember: Option<bool>,
+    /// Client IP (`""` when unknown).
+    pub ip_address: Option<String>,
+    /// Client user agent.
+    pub user_agent: Option<String>,
+    /// The request's `Cookie` header.
+    pub cookie_header: Option<String>,
+}
+
+/// A user inserted together with their first session (sign-up).
+#[derive(Clone)]
+pub struct SignUpUser {
+    /// 32-character id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Lower-cased email.
+    pub email: String,
+    /// Avatar URL.
+    pub image: Option<String>,
+    /// PHC string of the password.
+    pub password_hash: String,
+}
+
+impl std::fmt::Debug for SignUpUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignUpUser")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What creating a session did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Creation {
+    /// The session, and the `Set-Cookie` lines that hand it to the browser.
+    Created(Box<Session>, Vec<String>),
+    /// The sign-up's email is taken; nothing was inserted.
+    EmailTaken,
+}
+
+/// Session operations of Better Auth's endpoints.
+pub trait SessionManager: SessionResolver {
+    /// Creates a session, with its user and credential account for a sign-up.
+    ///
+    /// # Errors
+    /// When configuration or the database failed.
+    fn create(
+        &self,
+        request: &SessionRequest,
+        new_user: Option<&SignUpUser>,
+    ) -> Result<Creation, SessionError>;
+
+    /// Ends the session of the request's cookie; returns the clearing cookies.
+    ///
+    /// # Errors
+    /// When configuration failed (database errors are only logged).
+    fn end(&self, cookie_header: Option<&str>) -> Result<Vec<String>, SessionError>;
+
+    /// Cookies handing `token` to the browser again.
+    ///
+    /// # Errors
+    /// When configuration failed.
+    fn reissue(
+        &self,
+        token: &str,
+        cookie_header: Option<&str>,
+    ) -> Result<Vec<String>, SessionError>;
+
+    /// Deletes the session with `token` if it is `user_id`'s.
+    ///
+    /// # Errors
+    /// When configuration or the database failed.
+    fn revoke(&self, user_id: &str, token: &str) -> Result<(), SessionError>;
+
+    /// Deletes all of `user_id`'s sessions but `except_token`.
+    ///
+    /// # Errors
+    /// When configuration or the database failed.
+    fn revoke_all(&self, user_id: &str, except_token: Option<&str>) -> Result<(), SessionError>;
+
+    /// `user_id`'s unexpired sessions.
+    ///
+    /// # Errors
+    /// When configuration or the database failed.
+    fn list(&self, user_id: &str) -> Result<Vec<Session>, SessionError>;
 }

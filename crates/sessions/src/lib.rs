@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod consumer;
+pub mod create;
 pub mod json;
 pub mod lifetime;
 pub mod model;
@@ -13,7 +14,10 @@ pub mod resolve;
 pub mod store;
 pub mod time;
 
-pub use consumer::{ResolvedSession, SessionResolver};
+pub use consumer::{
+    Creation, ResolvedSession, SessionError, SessionManager, SessionRequest, SessionResolver,
+    SignUpUser,
+};
 pub use model::{Session, SessionWithUser, User};
 pub use resolve::{Outcome, Resolution, ResolveRequest, SessionKeys, resolve};
-pub use store::{SessionStore, StoredSession};
+pub use store::{NewUser, SessionLifecycle, SessionStore, StoredSession};

@@ -2,6 +2,8 @@
 
 /// A new or refreshed session lives 7 days (`expiresIn`).
 pub const EXPIRES_IN_MS: i64 = 604_800_000;
+/// A `rememberMe: false` session lives one day and is never refreshed.
+pub const DONT_REMEMBER_EXPIRES_IN_MS: i64 = 86_400_000;
 /// The sliding refresh happens once a session is a day old (`updateAge`).
 pub const UPDATE_AGE_MS: i64 = 86_400_000;
 /// `Max-Age` of a remembered session cookie, in seconds.

@@ -1,4 +1,5 @@
-//! The storage the session logic needs, as a trait: PostgreSQL through Spin in the
+//! The storage the session logic needs, as traits (lookup for resolution, lifecycle
+//! for creating, listing and revoking): PostgreSQL through Spin in the
 //! `session` component, fakes in tests, SQLite later.
 
 use crate::model::{Session, User};
@@ -34,4 +35,71 @@ pub trait SessionStore {
     /// # Errors
     /// When the backend fails.
     fn extend(&mut self, id: &str, expires_at: i64, updated_at: i64) -> Result<bool, Self::Error>;
+}
+
+/// A user created together with their first session (sign-up), atomically.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewUser {
+    /// 32-character id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Lower-cased email.
+    pub email: String,
+    /// Avatar URL.
+    pub image: Option<String>,
+    /// Id of the credential account row.
+    pub account_id: String,
+    /// PHC string of the password, stored on the credential account.
+    pub password_hash: String,
+}
+
+// The password hash stays out of logs.
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Creating, listing and revoking sessions.
+pub trait SessionLifecycle {
+    /// The backend's error.
+    type Error;
+
+    /// Inserts `session`; with `new_user`, inserts the user, its credential account
+    /// and the session in one atomic statement, and returns `false` (inserting
+    /// nothing) when the email is already taken.
+    ///
+    /// # Errors
+    /// When the backend fails.
+    fn insert(
+        &mut self,
+        session: &Session,
+        new_user: Option<&NewUser>,
+    ) -> Result<bool, Self::Error>;
+
+    /// Deletes the session with `token` if it belongs to `user_id`.
+    ///
+    /// # Errors
+    /// When the backend fails.
+    fn delete_for_user(&mut self, user_id: &str, token: &str) -> Result<(), Self::Error>;
+
+    /// Deletes every session of `user_id` except the one with `except_token`.
+    ///
+    /// # Errors
+    /// When the backend fails.
+    fn delete_all_for_user(
+        &mut self,
+        user_id: &str,
+        except_token: Option<&str>,
+    ) -> Result<(), Self::Error>;
+
+    /// The unexpired sessions of `user_id`.
+    ///
+    /// # Errors
+    /// When the backend fails.
+    fn list_for_user(&mut self, user_id: &str, now_ms: i64) -> Result<Vec<Session>, Self::Error>;
 }

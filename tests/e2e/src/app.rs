@@ -155,6 +155,19 @@ impl App {
             .unwrap_or_default()
     }
 
+    /// Waits (up to five seconds: the log is read by another thread) until the
+    /// runtime's stderr contains `needle`; returns whether it did.
+    pub fn stderr_shows(&self, needle: &str) -> bool {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while std::time::Instant::now() < deadline {
+            if self.stderr_text().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
     /// Sends a request.
     ///
     /// # Errors

@@ -1,0 +1,79 @@
+//! Endpoints of features this configuration leaves off (no email sender, no account
+//! deletion, no change-email, no social providers, no extra session fields): each
+//! answers exactly as better-auth does in the template's setup (spec §10.11–§10.14,
+//! §10.18, §10.20, §10.23).
+
+use spinstack_http::Response;
+
+use crate::context::AuthContext;
+use crate::endpoints::Call;
+use crate::endpoints::guard::require_session;
+use crate::error::{api_error, message_only};
+
+/// `POST /change-email`: signed in → 400 `CHANGE_EMAIL_DISABLED`.
+pub fn change_email(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
+    match require_session(ctx, call) {
+        Ok(caller) => caller.respond(api_error(
+            400,
+            "CHANGE_EMAIL_DISABLED",
+            "Change email is disabled",
+        )),
+        Err(response) => response,
+    }
+}
+
+/// `POST /delete-user`: signed in → 404 with an empty body.
+pub fn delete_user(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
+    match require_session(ctx, call) {
+        Ok(caller) => caller.respond(Response::empty(404)),
+        Err(response) => response,
+    }
+}
+
+/// `GET /delete-user/callback`: 404 `NOT_FOUND`.
+pub fn delete_user_callback(_: &AuthContext<'_>, _: &Call<'_>) -> Response {
+    api_error(404, "NOT_FOUND", "Not found")
+}
+
+/// `POST /request-password-reset`: no sender → 400 `RESET_PASSWORD_DISABLED`.
+pub fn request_password_reset(_: &AuthContext<'_>, _: &Call<'_>) -> Response {
+    api_error(
+        400,
+        "RESET_PASSWORD_DISABLED",
+        "Reset password isn't enabled",
+    )
+}
+
+/// `POST /send-verification-email`: no sender → 400 `VERIFICATION_EMAIL_NOT_ENABLED`.
+pub fn send_verification_email(_: &AuthContext<'_>, _: &Call<'_>) -> Response {
+    api_error(
+        400,
+        "VERIFICATION_EMAIL_NOT_ENABLED",
+        "Verification email isn't enabled",
+    )
+}
+
+/// `POST /update-session`: no additional session fields → 400 "No fields to update".
+pub fn update_session(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
+    match require_session(ctx, call) {
+        Ok(caller) => caller.respond(message_only(400, "No fields to update")),
+        Err(response) => response,
+    }
+}
+
+fn provider_not_found() -> Response {
+    api_error(404, "PROVIDER_NOT_FOUND", "Provider not found")
+}
+
+/// `POST /sign-in/social`: no providers → 404 `PROVIDER_NOT_FOUND`.
+pub fn sign_in_social(_: &AuthContext<'_>, _: &Call<'_>) -> Response {
+    provider_not_found()
+}
+
+/// `POST /link-social`: signed in → 404 `PROVIDER_NOT_FOUND`.
+pub fn link_social(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
+    match require_session(ctx, call) {
+        Ok(caller) => caller.respond(provider_not_found()),
+        Err(response) => response,
+    }
+}

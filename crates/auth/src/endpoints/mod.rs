@@ -1,0 +1,103 @@
+//! The endpoints, one module per family, and what they share: the checked call, the
+//! session guard, the client facts a new session records, and `Set-Cookie` plumbing.
+
+pub mod accounts;
+pub mod disabled;
+pub mod get_session;
+pub mod guard;
+pub mod sessions;
+pub mod sign_in;
+pub mod sign_out;
+pub mod sign_up;
+pub mod user;
+
+use serde_json::{Map, Value};
+use spinstack_auth_rules::client_ip::client_ip;
+use spinstack_http::{Request, Response};
+
+use crate::context::AuthContext;
+
+/// A request that passed the route's rules, with its parsed body and query.
+pub struct Call<'r> {
+    /// The request.
+    pub request: &'r Request,
+    /// The parsed body (`None` without one).
+    pub body: Option<Value>,
+    /// The parsed query.
+    pub query: Map<String, Value>,
+}
+
+impl Call<'_> {
+    /// A string field of the body.
+    pub fn body_str(&self, key: &str) -> Option<&str> {
+        self.body.as_ref()?.get(key)?.as_str()
+    }
+
+    /// A boolean field of the body.
+    pub fn body_bool(&self, key: &str) -> Option<bool> {
+        self.body.as_ref()?.get(key)?.as_bool()
+    }
+}
+
+/// An endpoint.
+pub type Handler = fn(&AuthContext<'_>, &Call<'_>) -> Response;
+
+/// The handler of `method path` (path relative to `/api/auth`), if implemented.
+pub fn handler_for(method: &str, path: &str) -> Option<Handler> {
+    let handler: Handler = match (method, path) {
+        ("POST", "/sign-up/email") => sign_up::sign_up_email,
+        ("POST", "/sign-in/email") => sign_in::sign_in_email,
+        ("POST", "/sign-out") => sign_out::sign_out,
+        ("GET", "/get-session") => get_session::get_session,
+        ("POST", "/get-session") => get_session::post_get_session,
+        ("GET", "/list-sessions") => sessions::list_sessions,
+        ("POST", "/revoke-session") => sessions::revoke_session,
+        ("POST", "/revoke-sessions") => sessions::revoke_sessions,
+        ("POST", "/revoke-other-sessions") => sessions::revoke_other_sessions,
+        ("POST", "/update-user") => user::update_user,
+        ("POST", "/change-password") => user::change_password,
+        ("POST", "/verify-password") => user::verify_password_endpoint,
+        ("GET", "/list-accounts") => accounts::list_accounts,
+        ("POST", "/change-email") => disabled::change_email,
+        ("POST", "/delete-user") => disabled::delete_user,
+        ("GET", "/delete-user/callback") => disabled::delete_user_callback,
+        ("POST", "/request-password-reset") => disabled::request_password_reset,
+        ("POST", "/send-verification-email") => disabled::send_verification_email,
+        ("POST", "/update-session") => disabled::update_session,
+        ("POST", "/sign-in/social") => disabled::sign_in_social,
+        ("POST", "/link-social") => disabled::link_social,
+        ("GET", "/ok") => ok,
+        _ => return None,
+    };
+    Some(handler)
+}
+
+/// `GET /ok`.
+fn ok(_: &AuthContext<'_>, _: &Call<'_>) -> Response {
+    Response::json(200, &serde_json::json!({ "ok": true }))
+}
+
+/// Puts `Set-Cookie` lines first, as Better Auth's responses order them.
+pub fn with_cookies(response: Response, cookies: &[String]) -> Response {
+    if cookies.is_empty() {
+        return response;
+    }
+    let mut headers: Vec<(String, String)> = cookies
+        .iter()
+        .map(|cookie| ("set-cookie".to_owned(), cookie.clone()))
+        .collect();
+    headers.extend(response.headers);
+    Response {
+        headers,
+        ..response
+    }
+}
+
+/// The client IP and user agent a new session records (`""` when unknown, as the
+/// reference server stores them).
+pub fn client_facts(request: &Request) -> (Option<String>, Option<String>) {
+    (
+        Some(client_ip(request).unwrap_or_default()),
+        Some(request.header("user-agent").unwrap_or_default().to_owned()),
+    )
+}
