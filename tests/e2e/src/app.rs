@@ -60,6 +60,17 @@ pub fn variables_for(db: &TestDb) -> Vec<(String, String)> {
     .collect()
 }
 
+/// The variables of [`variables_for`] with some values replaced.
+pub fn variables_with(db: &TestDb, overrides: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut variables = variables_for(db);
+    for (name, value) in &mut variables {
+        if let Some((_, replacement)) = overrides.iter().find(|(key, _)| key == name) {
+            *value = (*replacement).to_owned();
+        }
+    }
+    variables
+}
+
 /// A running app.
 pub struct App {
     child: Child,

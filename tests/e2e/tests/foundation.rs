@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use serde_json::json;
-use spinstack_e2e::app::{App, OTHER_WEB_ORIGIN, SECRET, WEB_ORIGIN, variables_for};
+use spinstack_e2e::app::{App, OTHER_WEB_ORIGIN, SECRET, WEB_ORIGIN, variables_with};
 use spinstack_e2e::cookies::signed;
 use spinstack_e2e::db::TestDb;
 use spinstack_e2e::http::Reply;
@@ -417,13 +417,10 @@ async fn day_old_session_slides_unless_refresh_is_disabled() -> Result<()> {
 #[tokio::test]
 async fn https_base_url_uses_secure_prefixed_cookie_names() -> Result<()> {
     let db = TestDb::create().await?;
-    let mut variables = variables_for(&db);
-    for (name, value) in &mut variables {
-        if name == "better_auth_url" {
-            *value = "https://api.example.com".to_owned();
-        }
-    }
-    let app = App::start_with(&variables)?;
+    let app = App::start_with(&variables_with(
+        &db,
+        &[("better_auth_url", "https://api.example.com")],
+    ))?;
     let now = now_ms();
     let token = seed(&db, "4", now, now + 7 * DAY).await?;
     let secure = format!("__Secure-{}", cookie(&token));
@@ -447,15 +444,11 @@ async fn database_and_configuration_failures_are_clean_errors() -> Result<()> {
     let failed = r#"{"message":"Failed to get session","code":"FAILED_TO_GET_SESSION"}"#;
 
     // A database nobody listens on (port 1), allowed by the manifest.
-    let mut unreachable = variables_for(&db);
-    for (name, value) in &mut unreachable {
-        match name.as_str() {
-            "database_url" => *value = value.replace(&format!(":{}/", db.port()), ":1/"),
-            "db_port" => *value = "1".to_owned(),
-            _ => {}
-        }
-    }
-    let app = App::start_with(&unreachable)?;
+    let url = db.url().replace(&format!(":{}/", db.port()), ":1/");
+    let app = App::start_with(&variables_with(
+        &db,
+        &[("database_url", &url), ("db_port", "1")],
+    ))?;
     let reply = app.request(
         "GET",
         "/api/auth/get-session",
@@ -468,13 +461,7 @@ async fn database_and_configuration_failures_are_clean_errors() -> Result<()> {
     drop(app);
 
     // A database host the manifest does not allow.
-    let mut denied = variables_for(&db);
-    for (name, value) in &mut denied {
-        if name == "db_host" {
-            *value = "db.invalid".to_owned();
-        }
-    }
-    let app = App::start_with(&denied)?;
+    let app = App::start_with(&variables_with(&db, &[("db_host", "db.invalid")]))?;
     let reply = app.request(
         "GET",
         "/api/auth/get-session",
@@ -486,12 +473,7 @@ async fn database_and_configuration_failures_are_clean_errors() -> Result<()> {
     drop(app);
 
     // A short secret: the session lookup fails cleanly and the log names the variable.
-    let mut short_secret = variables_for(&db);
-    for (name, value) in &mut short_secret {
-        if name == "better_auth_secret" {
-            *value = "short-secret-value".to_owned();
-        }
-    }
+    let short_secret = variables_with(&db, &[("better_auth_secret", "short-secret-value")]);
     let app = App::start_with(&short_secret)?;
     let reply = app.request(
         "GET",
@@ -509,13 +491,7 @@ async fn database_and_configuration_failures_are_clean_errors() -> Result<()> {
     drop(app);
 
     // An invalid cors_origin: a clear error naming it, never its value.
-    let mut bad_origin = variables_for(&db);
-    for (name, value) in &mut bad_origin {
-        if name == "cors_origin" {
-            *value = "not an origin".to_owned();
-        }
-    }
-    let app = App::start_with(&bad_origin)?;
+    let app = App::start_with(&variables_with(&db, &[("cors_origin", "not an origin")]))?;
     let reply = app.request("POST", "/rpc/healthCheck", &[], b"")?;
     assert_eq!(reply.status, 500);
     let text = body(&reply);
