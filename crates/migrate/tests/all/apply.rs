@@ -147,8 +147,12 @@ async fn edited_migration_is_refused() -> anyhow::Result<()> {
     migrate(&mut client).await?;
     let before = ledger(&client).await?;
     let edited = Migration::new(1, "better_auth", "CREATE TABLE sneaky (id integer);");
+    // The later migrations stay as they are, so only the edit can be refused.
+    let list: Vec<Migration> = std::iter::once(edited)
+        .chain(embedded().iter().skip(1).copied())
+        .collect();
 
-    let err = migrate_with(&mut client, &[edited]).await.err();
+    let err = migrate_with(&mut client, &list).await.err();
 
     let Some(MigrateError::ChecksumMismatch {
         id,
