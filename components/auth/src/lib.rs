@@ -1,14 +1,18 @@
 //! The `auth` HTTP component: Better Auth's API under `/api/auth` (logic in
 //! `spinstack_auth`), with sessions through the imported `spinstack:session/sessions`
-//! interface, users and accounts in PostgreSQL ([`pg_users`]), and the template's CORS.
+//! interface, users and accounts ([`pg_users`]) and verification rows
+//! ([`pg_verifications`]) and, in production, rate-limit buckets ([`pg_rate_limit`]) in
+//! PostgreSQL, and the template's CORS.
 
+mod pg_rate_limit;
 mod pg_users;
+mod pg_verifications;
 
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;
-use spinstack_auth::AuthContext;
+use spinstack_auth::{AuthContext, auth_base_url};
 use spinstack_auth_rules::origin::TrustedOrigins;
-use spinstack_config::{Config, ConfigError};
+use spinstack_config::{Config, ConfigError, NodeEnv};
 use spinstack_http::{Request, Response};
 
 fn protocol_error(status: u16, message: &str) -> Response {
@@ -21,25 +25,43 @@ fn protocol_error(status: u16, message: &str) -> Response {
 }
 
 /// What the endpoints need from configuration.
-fn settings() -> Result<(TrustedOrigins, String), ConfigError> {
+struct Settings {
+    trusted: TrustedOrigins,
+    base_url: String,
+    production: bool,
+    database_url: String,
+}
+
+fn settings() -> Result<Settings, ConfigError> {
     let config = Config::new(&spinstack_glue::variable);
-    let trusted = TrustedOrigins::new(&config.better_auth_url()?, config.cors_origins()?);
-    Ok((trusted, config.database_url()?))
+    let better_auth_url = config.better_auth_url()?;
+    Ok(Settings {
+        trusted: TrustedOrigins::new(&better_auth_url, config.cors_origins()?),
+        base_url: auth_base_url(&better_auth_url),
+        production: config.node_env()? == NodeEnv::Production,
+        database_url: config.database_url()?,
+    })
 }
 
 fn serve(request: &Request) -> Response {
-    let (trusted, database_url) = match settings() {
+    let settings = match settings() {
         Ok(settings) => settings,
         Err(e) => {
             eprintln!("auth: {e}");
             return protocol_error(500, &e.to_string());
         }
     };
-    let users = pg_users::PgUsers::new(database_url);
+    let store = pg_users::PgUsers::new(settings.database_url);
     let ctx = AuthContext {
-        trusted,
+        trusted: settings.trusted,
+        base_url: settings.base_url,
+        production: settings.production,
         sessions: &spinstack_glue::ImportedSessions,
-        users: &users,
+        users: &store,
+        verifications: &store,
+        rate_limit: settings
+            .production
+            .then_some(&store as &dyn spinstack_rate_limit::RateLimitStore),
         now_ms: spinstack_glue::now_millis(),
     };
     spinstack_auth::handle(request, &ctx)

@@ -1,12 +1,17 @@
 //! [`UserStore`] over Spin's PostgreSQL: the SQL of the `user` and `account` tables
-//! the auth endpoints read and write, parameterised. The connection opens on first use.
-//! Every query returns at least one row (DESIGN.md's zero-row rule).
+//! the auth endpoints read and write, parameterised. The connection opens on first use
+//! (and is shared with [`crate::pg_verifications`]). Every query returns at least one
+//! row (DESIGN.md's zero-row rule).
 
 use std::cell::OnceCell;
 
 use spin_sdk::pg3::{Connection, Decode, Error as PgError};
-use spinstack_auth::store::{Account, Credential, StoreError, UserStore};
+use spinstack_auth::store::{Account, Credential, EmailChange, StoreError, UserStore};
 use spinstack_glue::pg::{column, millis, optional_text, text, timestamp, user_at};
+use spinstack_sessions::User;
+
+const USER_COLUMNS: &str =
+    "u.id, u.name, u.email, u.email_verified, u.image, u.created_at, u.updated_at";
 
 /// The user by email with their credential account; one row, NULLs when absent.
 const CREDENTIAL_BY_EMAIL: &str = r#"SELECT u.id, u.name, u.email, u.email_verified, u.image, u.created_at, u.updated_at,
@@ -21,12 +26,46 @@ const EMAIL_TAKEN: &str = r#"SELECT EXISTS (SELECT 1 FROM "user" WHERE email = $
 
 const SET_PASSWORD_HASH: &str = "UPDATE account SET password = $1, updated_at = $2 WHERE id = $3";
 
-/// The user's credential account; one row, NULLs when absent.
+/// The user's credential account (`account_id` = user id, as Better Auth's
+/// `findCredentialAccount`); one row, NULLs when absent.
 const CREDENTIAL_OF: &str = "SELECT a.id, a.password
 FROM (SELECT 1) AS one
-LEFT JOIN account AS a ON a.user_id = $1 AND a.provider_id = 'credential'
+LEFT JOIN account AS a ON a.user_id = $1 AND a.provider_id = 'credential' AND a.account_id = $1
 ORDER BY a.created_at
 LIMIT 1";
+
+/// The user by id, or by email; one row, NULLs when absent.
+fn user_where(column: &str) -> String {
+    format!(
+        r#"SELECT {USER_COLUMNS} FROM (SELECT 1) AS one LEFT JOIN "user" AS u ON u.{column} = $1"#
+    )
+}
+
+/// `POST /reset-password`'s write, in one statement: the password of the credential
+/// account, or a new credential account when the user has none. One row of counts.
+const SET_OR_CREATE_CREDENTIAL: &str = "WITH updated AS (
+    UPDATE account SET password = $2, updated_at = $3
+    WHERE user_id = $1 AND provider_id = 'credential' AND account_id = $1
+    RETURNING id
+), inserted AS (
+    INSERT INTO account (id, account_id, provider_id, user_id, password, created_at, updated_at)
+    SELECT $4, $1, 'credential', $1, $2, $3, $3
+    WHERE NOT EXISTS (SELECT 1 FROM updated)
+    RETURNING id
+)
+SELECT (SELECT count(*) FROM updated)::int8, (SELECT count(*) FROM inserted)::int8";
+
+/// `verify-email`'s write: the user by email gets `email_verified` (and a new email),
+/// returned; one row, NULLs when there was no such user.
+const UPDATE_USER_BY_EMAIL: &str = r#"WITH u AS (
+    UPDATE "user" SET email = COALESCE($2, email), email_verified = $3, updated_at = $4
+    WHERE email = $1
+    RETURNING *
+)
+SELECT u.id, u.name, u.email, u.email_verified, u.image, u.created_at, u.updated_at
+FROM (SELECT 1) AS one LEFT JOIN u ON true"#;
+
+const DELETE_ACCOUNT: &str = "DELETE FROM account WHERE id = $1";
 
 /// The user's accounts; one all-NULL row when there are none.
 const ACCOUNTS_OF: &str =
@@ -54,7 +93,7 @@ impl PgUsers {
         }
     }
 
-    fn connection(&self) -> Result<&Connection, PgError> {
+    pub fn connection(&self) -> Result<&Connection, PgError> {
         if let Some(connection) = self.connection.get() {
             return Ok(connection);
         }
@@ -63,11 +102,88 @@ impl PgUsers {
     }
 }
 
-fn failed(context: &str) -> impl Fn(PgError) -> StoreError + '_ {
+pub fn failed(context: &str) -> impl Fn(PgError) -> StoreError + '_ {
     move |e| format!("{context}: {e}")
 }
 
+impl PgUsers {
+    fn one_user(&self, sql: &str, key: &str) -> Result<Option<User>, PgError> {
+        let rows = self.connection()?.query(sql, &[text(key)])?.rows;
+        match rows.first() {
+            Some(row) => user_at(row, 0),
+            None => Ok(None),
+        }
+    }
+}
+
 impl UserStore for PgUsers {
+    fn user_by_id(&self, user_id: &str) -> Result<Option<User>, StoreError> {
+        self.one_user(&user_where("id"), user_id)
+            .map_err(failed("looking up a user by id"))
+    }
+
+    fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        self.one_user(&user_where("email"), email)
+            .map_err(failed("looking up a user by email"))
+    }
+
+    fn set_or_create_credential(
+        &self,
+        user_id: &str,
+        new_account_id: &str,
+        hash: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let write = || -> Result<(), PgError> {
+            self.connection()?.query(
+                SET_OR_CREATE_CREDENTIAL,
+                &[
+                    text(user_id),
+                    text(hash),
+                    timestamp(now_ms),
+                    text(new_account_id),
+                ],
+            )?;
+            Ok(())
+        };
+        write().map_err(failed("setting a credential password"))
+    }
+
+    fn update_user_by_email(
+        &self,
+        email: &str,
+        change: EmailChange<'_>,
+        now_ms: i64,
+    ) -> Result<Option<User>, StoreError> {
+        let update = || -> Result<Option<User>, PgError> {
+            let rows = self
+                .connection()?
+                .query(
+                    UPDATE_USER_BY_EMAIL,
+                    &[
+                        text(email),
+                        optional_text(change.new_email),
+                        change.email_verified.into(),
+                        timestamp(now_ms),
+                    ],
+                )?
+                .rows;
+            match rows.first() {
+                Some(row) => user_at(row, 0),
+                None => Ok(None),
+            }
+        };
+        update().map_err(failed("updating a user by email"))
+    }
+
+    fn delete_account(&self, id: &str) -> Result<(), StoreError> {
+        let delete = || -> Result<(), PgError> {
+            self.connection()?.execute(DELETE_ACCOUNT, &[text(id)])?;
+            Ok(())
+        };
+        delete().map_err(failed("deleting an account"))
+    }
+
     fn credential_by_email(&self, email: &str) -> Result<Option<Credential>, StoreError> {
         let lookup = || -> Result<Option<Credential>, PgError> {
             let rows = self

@@ -12,6 +12,8 @@ pub mod pg;
 mod session_bindings;
 #[cfg(feature = "session-import")]
 mod sessions;
+#[cfg(feature = "todo-store")]
+pub mod todo_store;
 #[cfg(feature = "session-import")]
 pub use sessions::ImportedSessions;
 

@@ -99,6 +99,10 @@ impl SessionManager for ImportedSessions {
             .map(session)
             .collect())
     }
+
+    fn verify_token(&self, token: &str) -> Result<Option<String>, SessionError> {
+        wit::verify_token(token).map_err(failure)
+    }
 }
 
 fn session(s: wit::Session) -> Session {

@@ -1,10 +1,16 @@
-//! The `openapi` HTTP component: the API's procedures over plain REST under
+//! The `openapi` HTTP component: the API router's procedures over plain REST under
 //! `/api-reference` (logic in `spinstack_api::rest`), with the template's CORS.
+//! Sessions come from the imported `spinstack:session/sessions` interface, the `todo`
+//! table from PostgreSQL (`spinstack_glue::todo_store`).
 
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;
-use spinstack_http::Response;
-use spinstack_orpc::OrpcError;
+use spinstack_api::{Services, router};
+use spinstack_config::Config;
+use spinstack_glue::ImportedSessions;
+use spinstack_glue::todo_store::PgTodos;
+use spinstack_http::{Request, Response};
+use spinstack_orpc::{OrpcError, openapi, rpc};
 
 fn protocol_error(status: u16, message: &str) -> Response {
     let code = if status == 400 {
@@ -12,18 +18,22 @@ fn protocol_error(status: u16, message: &str) -> Response {
     } else {
         "INTERNAL_SERVER_ERROR"
     };
-    let error = OrpcError::new(code).with_message(message);
-    Response::json(error.status, &error)
+    openapi::failure(&OrpcError::new(code).with_message(message))
+}
+
+fn serve(request: &Request) -> Response {
+    let database_url = Config::new(&spinstack_glue::variable)
+        .database_url()
+        .map_err(|e| e.to_string());
+    let todos = PgTodos::new(database_url);
+    let services = Services {
+        sessions: &ImportedSessions,
+        todos: &todos,
+    };
+    spinstack_api::rest::handle(request, router(), services).unwrap_or_else(rpc::unmatched)
 }
 
 #[http_component]
 async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    spinstack_glue::serve_with_cors(
-        incoming,
-        out,
-        "openapi",
-        protocol_error,
-        spinstack_api::rest::handle,
-    )
-    .await;
+    spinstack_glue::serve_with_cors(incoming, out, "openapi", protocol_error, serve).await;
 }

@@ -1,10 +1,16 @@
-//! The `rpc` HTTP component: oRPC's RPC protocol under `/rpc` (logic in
-//! `spinstack_api::rpc`), plus the original server's answers outside its mounts
-//! (`GET /` → `OK`, everything else → `404 NOT_FOUND`), all with the template's CORS.
+//! The `rpc` HTTP component: oRPC's RPC protocol under `/rpc` over the API router
+//! (logic in `spinstack_api::rpc`), plus the original server's answers outside its
+//! mounts (`GET /` → `OK`, everything else → `404 NOT_FOUND`), all with the template's
+//! CORS. Sessions come from the imported `spinstack:session/sessions` interface, the
+//! `todo` table from PostgreSQL (`spinstack_glue::todo_store`).
 
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;
-use spinstack_http::Response;
+use spinstack_api::{Services, router};
+use spinstack_config::Config;
+use spinstack_glue::ImportedSessions;
+use spinstack_glue::todo_store::PgTodos;
+use spinstack_http::{Request, Response};
 use spinstack_orpc::{OrpcError, rpc};
 
 fn protocol_error(status: u16, message: &str) -> Response {
@@ -16,14 +22,19 @@ fn protocol_error(status: u16, message: &str) -> Response {
     rpc::failure(&OrpcError::new(code).with_message(message))
 }
 
+fn serve(request: &Request) -> Response {
+    let database_url = Config::new(&spinstack_glue::variable)
+        .database_url()
+        .map_err(|e| e.to_string());
+    let todos = PgTodos::new(database_url);
+    let services = Services {
+        sessions: &ImportedSessions,
+        todos: &todos,
+    };
+    spinstack_api::rpc::handle(request, router(), services)
+}
+
 #[http_component]
 async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    spinstack_glue::serve_with_cors(
-        incoming,
-        out,
-        "rpc",
-        protocol_error,
-        spinstack_api::rpc::handle,
-    )
-    .await;
+    spinstack_glue::serve_with_cors(incoming, out, "rpc", protocol_error, serve).await;
 }

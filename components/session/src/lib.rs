@@ -70,9 +70,11 @@ impl Guest for Component {
             ip_address: request.ip_address,
             user_agent: request.user_agent,
         };
+        // Without an explicit `rememberMe` the row lasts 7 days even when a
+        // `dont_remember` cookie shapes the cookies (Better Auth's change-password).
         let row = create::session_row(
             &new,
-            remember,
+            request.remember.unwrap_or(true),
             random("session id", spinstack_ids::generate_id())?,
             random("session token", spinstack_ids::generate_session_token())?,
             spinstack_glue::now_millis(),
@@ -141,6 +143,14 @@ impl Guest for Component {
         store
             .delete_all_for_user(&user_id, except_token.as_deref())
             .map_err(database)
+    }
+
+    fn verify_token(token: String) -> Result<Option<String>, Error> {
+        let (settings, _) = load()?;
+        Ok(spinstack_sessions::jws::verify_hs256(
+            &settings.keys.secret,
+            &token,
+        ))
     }
 
     fn list_for_user(user_id: String) -> Result<Vec<Session>, Error> {

@@ -1,95 +1,79 @@
 //! The `/api-reference` mount's procedure calls (spec §4.1–§4.4): `POST
-//! /api-reference/<path>` with the input as plain JSON, answered with plain JSON.
-//! (The OpenAPI document and reference page come with the API issue.)
+//! /api-reference/<path>` with the input as the plain body, answered with plain JSON;
+//! any other method or path is the plain `404 Not Found`. (The OpenAPI document and
+//! the reference page are served by the same mount; see the openapi component.)
 
-use serde_json::Value;
 use spinstack_http::{Request, Response};
-use spinstack_orpc::{OrpcError, rpc};
+use spinstack_orpc::{openapi, rpc};
 
-use crate::procedures::find;
+use crate::call::call;
+use crate::context::{Context, Services};
+use crate::router::Router;
+use crate::rpc::with_cookies;
 
-/// The OpenAPI handler's mount.
-pub const PREFIX: &str = "/api-reference";
-
-/// Answers a request routed to the `openapi` component (CORS is the caller's job).
-pub fn handle(request: &Request) -> Response {
-    let procedure = procedure_path(&request.path).and_then(|path| find(&path));
-    let Some(procedure) = procedure.filter(|_| request.method == "POST") else {
-        return rpc::unmatched();
-    };
-    let input = match decode_input(request) {
+/// Answers a procedure call routed to the `openapi` component (CORS is the caller's
+/// job); `None` when no procedure claims the request.
+pub fn handle(request: &Request, router: &Router, services: Services<'_>) -> Option<Response> {
+    let path = rpc::mount_path(openapi::PREFIX, &request.path)?;
+    let procedure = router
+        .find_http(&path)
+        .filter(|_| request.method == openapi::METHOD)?;
+    let input = match openapi::decode_input(request) {
         Ok(input) => input,
-        Err(error) => return failure(&error),
+        Err(error) => return Some(openapi::failure(&error)),
     };
-    match (procedure.handler)(input) {
-        Ok(output) => match output.json {
-            Some(json) => Response::json(200, &json),
-            None => Response::empty(200),
-        },
-        Err(error) => failure(&error),
-    }
-}
-
-fn procedure_path(path: &str) -> Option<String> {
-    let rest = path.strip_prefix(PREFIX)?;
-    let rest = rest.strip_prefix('/')?;
-    let rest = rest.strip_suffix('/').unwrap_or(rest);
-    (!rest.is_empty()).then(|| rest.replace('/', "."))
-}
-
-/// Plain JSON bodies; no body is `undefined`; other media types carry no JSON input.
-fn decode_input(request: &Request) -> Result<Option<Value>, OrpcError> {
-    let json = request.header("content-type").is_none_or(|value| {
-        value
-            .trim()
-            .to_ascii_lowercase()
-            .starts_with("application/json")
-    });
-    if !json || request.body.is_empty() {
-        return Ok(None);
-    }
-    serde_json::from_slice(&request.body)
-        .map(Some)
-        .map_err(|_| OrpcError::malformed())
-}
-
-fn failure(error: &OrpcError) -> Response {
-    Response::json(error.status, error)
+    let ctx = Context::new(services, request.cookie_header());
+    let response = match call(procedure, &ctx, &input) {
+        Ok(output) => openapi::success(&output),
+        Err(error) => openapi::failure(&error),
+    };
+    Some(with_cookies(response, ctx.take_set_cookies()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn call(method: &str, path: &str, body: &str) -> (u16, String) {
-        let response = handle(&Request::new(method, path).with_body(body));
-        (
-            response.status,
-            String::from_utf8_lossy(&response.body).into_owned(),
-        )
-    }
+    use crate::procedures::router;
+    use crate::testing::{FixedSessions, MemoryTodos};
 
     #[test]
     fn calls_and_misses() {
+        let sessions = FixedSessions::signed_in("better-auth.session_token=valid");
+        let todos = MemoryTodos::default();
+        let services = Services {
+            sessions: &sessions,
+            todos: &todos,
+        };
+        let call = |method: &str, path: &str, body: &str| {
+            let request = Request::new(method, path).with_body(body);
+            handle(&request, router(), services)
+                .map(|r| (r.status, String::from_utf8_lossy(&r.body).into_owned()))
+        };
         assert_eq!(
             call("POST", "/api-reference/healthCheck", ""),
-            (200, r#""OK""#.into())
+            Some((200, r#""OK""#.into()))
+        );
+        assert_eq!(call("GET", "/api-reference/healthCheck", ""), None);
+        assert_eq!(call("POST", "/api-reference/nope", ""), None);
+        assert_eq!(call("GET", "/api-reference", ""), None);
+        assert_eq!(
+            call("POST", "/api-reference/todo/create", r#"{"text":"x"}"#),
+            Some((
+                200,
+                r#"{"command":"INSERT","rowCount":1,"oid":0,"rows":[],"fields":[]}"#.into()
+            ))
         );
         assert_eq!(
-            call("POST", "/api-reference/healthCheck/", "{}"),
-            (200, r#""OK""#.into())
+            call("POST", "/api-reference/todo/getAll", ""),
+            Some((200, r#"[{"id":1,"text":"x","completed":false}]"#.into()))
         );
         assert_eq!(
-            call("GET", "/api-reference/healthCheck", ""),
-            (404, "Not Found".into())
-        );
-        assert_eq!(
-            call("POST", "/api-reference/nope", ""),
-            (404, "Not Found".into())
-        );
-        assert_eq!(
-            call("POST", "/api-reference/healthCheck", "{bad"),
-            (400, r#"{"defined":false,"code":"BAD_REQUEST","status":400,"message":"Malformed request. Ensure the request body is properly formatted and the 'Content-Type' header is set correctly."}"#.into())
+            call("POST", "/api-reference/privateData", ""),
+            Some((
+                401,
+                r#"{"defined":false,"code":"UNAUTHORIZED","status":401,"message":"Unauthorized"}"#
+                    .into()
+            ))
         );
     }
 }

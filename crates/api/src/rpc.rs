@@ -1,95 +1,159 @@
-//! The `/rpc` mount (spec §1.2, §3): procedure lookup, the strict-GET rule, envelope
-//! decoding and encoding, and the site's own answers for paths outside the mount.
+//! The `/rpc` mount (spec §1.2, §3): find the procedure, decode the input (a `400
+//! Malformed request` comes first), refuse `GET` (`405`, oRPC's StrictGetMethodPlugin:
+//! no procedure here is a GET route), call it, answer with the RPC envelope, and send
+//! any `Set-Cookie` of a session refresh. Paths outside the mounts get the original
+//! server's own answers (`GET /` → `OK`, else `404 NOT_FOUND`).
 
 use spinstack_http::{Request, Response, fallback};
-use spinstack_orpc::{OrpcError, envelope, rpc};
+use spinstack_orpc::{OrpcError, openapi, rpc};
 
-use crate::procedures::find;
+use crate::call::call;
+use crate::context::{Context, Services};
+use crate::router::Router;
 
 /// Answers a request routed to the `rpc` component (CORS is the caller's job).
-pub fn handle(request: &Request) -> Response {
-    let Some(path) = rpc::procedure_path(&request.path) else {
-        // The original mounts oRPC's OpenAPI handler on the `/api-reference` prefix,
-        // so `/api-referencex` is its plain 404; everything else is the site's.
-        return if request.path.starts_with("/api-reference") {
+pub fn handle(request: &Request, router: &Router, services: Services<'_>) -> Response {
+    let Some(path) = rpc::mount_path(rpc::PREFIX, &request.path) else {
+        // Elysia's `/rpc*` and `/api-reference*` routes also take `/rpcx…` and
+        // `/api-referencex…`, which their handlers then leave unmatched.
+        return if request.path.starts_with(rpc::PREFIX) || request.path.starts_with(openapi::PREFIX)
+        {
             rpc::unmatched()
         } else {
             fallback::respond(request)
         };
     };
-    let Some(procedure) = find(&path) else {
+    let Some(procedure) = router.find_http(&path) else {
         return rpc::unmatched();
     };
-    // StrictGetMethodPlugin: every procedure here is POST-only.
-    if request.method == "GET" {
-        return rpc::failure(&OrpcError::new("METHOD_NOT_SUPPORTED"));
-    }
-    let input = match envelope::decode_rpc_input(
-        request.header("content-type"),
-        request.header("content-disposition"),
-        &request.body,
-    ) {
+    let input = match rpc::decode_input(request) {
         Ok(input) => input,
         Err(error) => return rpc::failure(&error),
     };
-    match (procedure.handler)(input) {
+    if request.method == "GET" {
+        return rpc::failure(&OrpcError::new("METHOD_NOT_SUPPORTED"));
+    }
+    let ctx = Context::new(services, request.cookie_header());
+    let response = match call(procedure, &ctx, &input) {
         Ok(output) => rpc::success(&output),
         Err(error) => rpc::failure(&error),
-    }
+    };
+    with_cookies(response, ctx.take_set_cookies())
+}
+
+/// Appends `Set-Cookie` lines.
+pub(crate) fn with_cookies(response: Response, cookies: Vec<String>) -> Response {
+    cookies.iter().fold(response, |response, cookie| {
+        response.with_header("set-cookie", cookie)
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use spinstack_sessions::Outcome;
 
-    fn call(method: &str, path: &str, body: &str) -> (u16, String) {
-        let request = Request::new(method, path)
-            .with_header("content-type", "application/json")
-            .with_body(body);
-        let response = handle(&request);
+    use super::*;
+    use crate::procedures::router;
+    use crate::testing::{FixedSessions, MemoryTodos};
+
+    const COOKIE: &str = "better-auth.session_token=valid";
+
+    fn call(
+        sessions: &FixedSessions,
+        todos: &MemoryTodos,
+        request: Request,
+    ) -> (u16, String, Vec<String>) {
+        let services = Services { sessions, todos };
+        let response = handle(&request, router(), services);
+        let cookies = response
+            .headers
+            .iter()
+            .filter(|(name, _)| name == "set-cookie")
+            .map(|(_, value)| value.clone())
+            .collect();
         (
             response.status,
             String::from_utf8_lossy(&response.body).into_owned(),
+            cookies,
         )
     }
 
+    fn post(path: &str, body: &str) -> Request {
+        Request::new("POST", path)
+            .with_header("content-type", "application/json")
+            .with_body(body)
+    }
+
     #[test]
-    fn golden_exchanges() {
+    fn public_procedures_never_resolve_the_session() {
+        let (sessions, todos) = (FixedSessions::signed_in(COOKIE), MemoryTodos::default());
+        let request = post("/rpc/healthCheck", "{}").with_header("cookie", COOKIE);
+        assert_eq!(call(&sessions, &todos, request).1, r#"{"json":"OK"}"#);
+        let request = post("/rpc/todo/getAll", "{}").with_header("cookie", COOKIE);
+        assert_eq!(call(&sessions, &todos, request).1, r#"{"json":[]}"#);
+        assert_eq!(*sessions.calls.borrow(), 0);
+        // privateData asks once.
+        let request = post("/rpc/privateData", "{}").with_header("cookie", COOKIE);
+        assert_eq!(call(&sessions, &todos, request).0, 200);
+        assert_eq!(*sessions.calls.borrow(), 1);
+    }
+
+    #[test]
+    fn a_refreshed_session_cookie_is_forwarded() {
+        let mut sessions = FixedSessions::signed_in(COOKIE);
+        let refreshed =
+            format!("{COOKIE}; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=None");
+        sessions.set_cookies = vec![refreshed.clone()];
+        let todos = MemoryTodos::default();
+        let request = post("/rpc/privateData", "{}").with_header("cookie", COOKIE);
+        let (status, _, cookies) = call(&sessions, &todos, request);
+        assert_eq!((status, cookies), (200, vec![refreshed]));
+        // An expired session: the clearing cookies go out with the 401.
+        sessions.outcome = Outcome::Anonymous;
+        sessions.set_cookies = vec!["better-auth.session_token=; Max-Age=0".to_owned()];
+        let request = post("/rpc/privateData", "{}").with_header("cookie", COOKIE);
+        let (status, _, cookies) = call(&sessions, &todos, request);
+        assert_eq!((status, cookies.len()), (401, 1));
+    }
+
+    #[test]
+    fn failures_are_internal_server_errors() {
+        let mut sessions = FixedSessions::signed_in(COOKIE);
+        sessions.failure = Some("database: connection refused".to_owned());
+        let todos = MemoryTodos::failing("relation \"todo\" does not exist");
+        let internal = r#"{"json":{"defined":false,"code":"INTERNAL_SERVER_ERROR","status":500,"message":"Internal server error"}}"#;
+        let request = post("/rpc/privateData", "{}").with_header("cookie", COOKIE);
         assert_eq!(
-            call("POST", "/rpc/healthCheck", "{}"),
-            (200, r#"{"json":"OK"}"#.into())
+            call(&sessions, &todos, request),
+            (500, internal.to_owned(), vec![])
         );
         assert_eq!(
-            call("POST", "/rpc/healthCheck", ""),
-            (200, r#"{"json":"OK"}"#.into())
+            call(&sessions, &todos, post("/rpc/todo/getAll", "{}")),
+            (500, internal.to_owned(), vec![])
         );
+        // Validation comes before the handler, so bad input never reaches the store.
         assert_eq!(
-            call("GET", "/rpc/healthCheck", ""),
-            (405, r#"{"json":{"defined":false,"code":"METHOD_NOT_SUPPORTED","status":405,"message":"Method Not Supported"}}"#.into())
-        );
-        assert_eq!(
-            call("POST", "/rpc/healthCheck", "{bad"),
-            (400, r#"{"json":{"defined":false,"code":"BAD_REQUEST","status":400,"message":"Malformed request. Ensure the request body is properly formatted and the 'Content-Type' header is set correctly."}}"#.into())
-        );
-        assert_eq!(call("POST", "/rpc/nope", "{}"), (404, "Not Found".into()));
-        assert_eq!(call("POST", "/rpc", "{}"), (404, "Not Found".into()));
-        assert_eq!(
-            call("PUT", "/rpc/healthCheck", "{}"),
-            (200, r#"{"json":"OK"}"#.into())
+            call(
+                &sessions,
+                &todos,
+                post("/rpc/todo/create", r#"{"json":{}}"#)
+            )
+            .0,
+            400
         );
     }
 
     #[test]
     fn site_routes() {
-        assert_eq!(call("GET", "/", ""), (200, "OK".into()));
-        assert_eq!(call("GET", "/nope", ""), (404, "NOT_FOUND".into()));
-        assert_eq!(
-            call("GET", "/rpcx/healthCheck", ""),
-            (404, "NOT_FOUND".into())
-        );
-        assert_eq!(
-            call("GET", "/api-referencex", ""),
-            (404, "Not Found".into())
-        );
+        let (sessions, todos) = (FixedSessions::signed_in(COOKIE), MemoryTodos::default());
+        let at = |method: &str, path: &str| {
+            let (status, body, _) = call(&sessions, &todos, Request::new(method, path));
+            (status, body)
+        };
+        assert_eq!(at("GET", "/"), (200, "OK".into()));
+        assert_eq!(at("GET", "/nope"), (404, "NOT_FOUND".into()));
+        assert_eq!(at("POST", "/"), (404, "NOT_FOUND".into()));
+        assert_eq!(at("GET", "/rpcx/healthCheck"), (404, "Not Found".into()));
+        assert_eq!(at("GET", "/api-referencex"), (404, "Not Found".into()));
     }
 }

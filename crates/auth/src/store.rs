@@ -1,6 +1,11 @@
 //! The user and account storage Better Auth's endpoints need, as a trait (PostgreSQL
-//! through Spin in the `auth` component; fakes in tests; SQLite later). Sessions are
-//! not here: they belong to the `session` component.
+//! through Spin in the `auth` component; fakes in tests; SQLite later), and the
+//! `verification` table's in [`verification`]. Sessions are not here: they belong to
+//! the `session` component.
+
+mod verification;
+
+pub use verification::{Verification, VerificationStore};
 
 use spinstack_sessions::User;
 
@@ -50,8 +55,29 @@ pub struct Account {
     pub updated_at: i64,
 }
 
+/// What `verify-email` changes on a user found by email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmailChange<'a> {
+    /// The new address (the change-email flows), stored as given.
+    pub new_email: Option<&'a str>,
+    /// The new `email_verified`.
+    pub email_verified: bool,
+}
+
 /// Users and their accounts.
 pub trait UserStore {
+    /// The user with this id.
+    ///
+    /// # Errors
+    /// When the backend fails.
+    fn user_by_id(&self, user_id: &str) -> Result<Option<User>, StoreError>;
+
+    /// The user with this (lower-cased) email.
+    ///
+    /// # Errors
+    /// When the backend fails.
+    fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError>;
+
     /// The user with this (lower-cased) email and their credential account.
     ///
     /// # Errors
@@ -64,7 +90,8 @@ pub trait UserStore {
     /// When the backend fails.
     fn email_taken(&self, email: &str) -> Result<bool, StoreError>;
 
-    /// The user's credential account: `(account id, password hash)`.
+    /// The user's credential account — provider `credential` whose `account_id` is the
+    /// user id, as Better Auth's `findCredentialAccount` — as `(row id, password hash)`.
     ///
     /// # Errors
     /// When the backend fails.
@@ -99,4 +126,36 @@ pub trait UserStore {
         hash: &str,
         now_ms: i64,
     ) -> Result<(), StoreError>;
+
+    /// Sets the password of the user's credential account, or — when they have none
+    /// (a user who signed up through a provider) — creates it with row id
+    /// `new_account_id`, as `POST /reset-password` does.
+    ///
+    /// # Errors
+    /// When the backend fails.
+    fn set_or_create_credential(
+        &self,
+        user_id: &str,
+        new_account_id: &str,
+        hash: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Applies `change` to the user with this (lower-cased) email and `updated_at`;
+    /// returns the updated user, `None` when there is none.
+    ///
+    /// # Errors
+    /// When the backend fails (a new email that is taken, too).
+    fn update_user_by_email(
+        &self,
+        email: &str,
+        change: EmailChange<'_>,
+        now_ms: i64,
+    ) -> Result<Option<User>, StoreError>;
+
+    /// Deletes the account row with this id.
+    ///
+    /// # Errors
+    /// When the backend fails.
+    fn delete_account(&self, id: &str) -> Result<(), StoreError>;
 }

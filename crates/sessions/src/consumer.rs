@@ -124,4 +124,12 @@ pub trait SessionManager: SessionResolver {
     /// # Errors
     /// When configuration or the database failed.
     fn list(&self, user_id: &str) -> Result<Vec<Session>, SessionError>;
+
+    /// The payload (JSON text) of an HS256 JWS signed with the secret, or `None` when
+    /// the token is malformed or not validly signed ([`crate::jws::verify_hs256`]).
+    /// Claims are not checked.
+    ///
+    /// # Errors
+    /// When configuration failed.
+    fn verify_token(&self, token: &str) -> Result<Option<String>, SessionError>;
 }

@@ -15,8 +15,9 @@ use crate::resolve::SessionKeys;
 pub struct NewSession {
     /// Owner.
     pub user_id: String,
-    /// `rememberMe` (`None` when the caller did not say: a valid `dont_remember`
-    /// request cookie then decides, as for update-user and change-password).
+    /// `rememberMe` (`None` when the caller did not say, as change-password: the
+    /// session lasts 7 days and a valid `dont_remember` request cookie decides its
+    /// cookies, as Better Auth's `createSession(userId)` + `setSessionCookie` do).
     pub remember: Option<bool>,
     /// Client IP (`""` when unknown).
     pub ip_address: Option<String>,

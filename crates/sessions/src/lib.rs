@@ -8,6 +8,7 @@
 pub mod consumer;
 pub mod create;
 pub mod json;
+pub mod jws;
 pub mod lifetime;
 pub mod model;
 pub mod resolve;

@@ -60,12 +60,13 @@ pub fn variables_for(db: &TestDb) -> Vec<(String, String)> {
     .collect()
 }
 
-/// The variables of [`variables_for`] with some values replaced.
+/// The variables of [`variables_for`] with some values replaced or added.
 pub fn variables_with(db: &TestDb, overrides: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut variables = variables_for(db);
-    for (name, value) in &mut variables {
-        if let Some((_, replacement)) = overrides.iter().find(|(key, _)| key == name) {
-            *value = (*replacement).to_owned();
+    for (name, value) in overrides {
+        match variables.iter_mut().find(|(key, _)| key == name) {
+            Some((_, current)) => (*value).clone_into(current),
+            None => variables.push(((*name).to_owned(), (*value).to_owned())),
         }
     }
     variables

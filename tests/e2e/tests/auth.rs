@@ -456,3 +456,63 @@ async fn concurrent_sign_ups_with_one_email_make_one_user() -> Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn production_rate_limit_holds_across_instances() -> Result<()> {
+    let db = TestDb::create().await?;
+    let variables = spinstack_e2e::app::variables_with(&db, &[("node_env", "production")]);
+    // Two app processes over one database: the limit is shared through PostgreSQL.
+    let first = App::start_with(&variables)?;
+    let second = App::start_with(&variables)?;
+    let attempt = |app: &App| {
+        post(
+            app,
+            "/api/auth/sign-in/email",
+            None,
+            &json!({"email":"nobody@example.com","password":"password1234"}),
+        )
+    };
+    assert_eq!(attempt(&first)?.status, 401);
+    assert_eq!(attempt(&second)?.status, 401);
+    assert_eq!(attempt(&first)?.status, 401);
+    let refused = attempt(&second)?;
+    let buckets: Vec<(String, i32, i64)> = db
+        .client
+        .query(
+            "SELECT key, count, last_request FROM spinstack_rate_limit",
+            &[],
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    assert_eq!(
+        refused.status,
+        429,
+        "{} buckets: {buckets:?}",
+        refused.text()
+    );
+    assert_eq!(
+        refused.text(),
+        r#"{"message":"Too many requests. Please try again later."}"#
+    );
+    assert_eq!(
+        refused.header("content-type"),
+        Some("text/plain;charset=UTF-8")
+    );
+    let retry: u64 = refused
+        .header("x-retry-after")
+        .unwrap_or_default()
+        .parse()?;
+    assert!((1..=10).contains(&retry), "{retry}");
+    // Other paths have their own buckets.
+    let session = first.request("GET", "/api/auth/get-session", &[], b"")?;
+    assert_eq!(session.status, 200);
+
+    // Development mode does not limit.
+    let dev = App::start(&db)?;
+    for _ in 0..5 {
+        assert_eq!(attempt(&dev)?.status, 401);
+    }
+    Ok(())
+}

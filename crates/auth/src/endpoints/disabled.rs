@@ -22,10 +22,14 @@ pub fn change_email(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
     }
 }
 
-/// `POST /delete-user`: signed in → 404 with an empty body.
+/// `POST /delete-user`: signed in → 404 with an empty body — but, unlike the router's
+/// 404, with `Content-Type: application/json` (a thrown `APIError("NOT_FOUND")`,
+/// recorded with 1.7.5).
 pub fn delete_user(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
     match require_session(ctx, call) {
-        Ok(caller) => caller.respond(Response::empty(404)),
+        Ok(caller) => {
+            caller.respond(Response::empty(404).with_header("content-type", "application/json"))
+        }
         Err(response) => response,
     }
 }
@@ -75,5 +79,79 @@ pub fn link_social(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
     match require_session(ctx, call) {
         Ok(caller) => caller.respond(provider_not_found()),
         Err(response) => response,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use spinstack_http::{Request, Response};
+
+    use crate::router::handle;
+    use crate::testing::{FakeSessions, FakeUsers, NOW, context, user};
+
+    fn post(path: &str, body: &str) -> Response {
+        let sessions = FakeSessions::default();
+        sessions.sign_in(&user("u1", "alice@example.com"), "tok", NOW);
+        let users = FakeUsers::default();
+        let request = Request::new("POST", path)
+            .with_header("cookie", "tok")
+            .with_header("origin", "http://localhost:3001")
+            .with_header("content-type", "application/json")
+            .with_body(body.to_owned());
+        handle(&request, &context(&sessions, &users))
+    }
+
+    // Answers recorded from better-auth 1.7.5 in the template's configuration.
+    #[test]
+    fn disabled_features_answer_as_upstream() {
+        assert_eq!(
+            post("/api/auth/delete-user", "{}"),
+            Response::empty(404).with_header("content-type", "application/json")
+        );
+        for (path, body, status, expected) in [
+            (
+                "/api/auth/change-email",
+                r#"{"newEmail":"x@example.com"}"#,
+                400,
+                r#"{"message":"Change email is disabled","code":"CHANGE_EMAIL_DISABLED"}"#,
+            ),
+            (
+                "/api/auth/request-password-reset",
+                r#"{"email":"alice@example.com"}"#,
+                400,
+                r#"{"message":"Reset password isn't enabled","code":"RESET_PASSWORD_DISABLED"}"#,
+            ),
+            (
+                "/api/auth/send-verification-email",
+                r#"{"email":"alice@example.com"}"#,
+                400,
+                r#"{"message":"Verification email isn't enabled","code":"VERIFICATION_EMAIL_NOT_ENABLED"}"#,
+            ),
+            (
+                "/api/auth/update-session",
+                r#"{"a":1}"#,
+                400,
+                r#"{"message":"No fields to update"}"#,
+            ),
+            (
+                "/api/auth/sign-in/social",
+                r#"{"provider":"github"}"#,
+                404,
+                r#"{"message":"Provider not found","code":"PROVIDER_NOT_FOUND"}"#,
+            ),
+            (
+                "/api/auth/link-social",
+                r#"{"provider":"github"}"#,
+                404,
+                r#"{"message":"Provider not found","code":"PROVIDER_NOT_FOUND"}"#,
+            ),
+        ] {
+            let reply = post(path, body);
+            assert_eq!(
+                (reply.status, String::from_utf8_lossy(&reply.body).as_ref()),
+                (status, expected),
+                "{path}"
+            );
+        }
     }
 }

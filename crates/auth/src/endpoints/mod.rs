@@ -1,15 +1,22 @@
 //! The endpoints, one module per family, and what they share: the checked call, the
-//! session guard, the client facts a new session records, and `Set-Cookie` plumbing.
+//! session guard, the client facts a new session records, redirects and `Set-Cookie`
+//! plumbing.
 
 pub mod accounts;
 pub mod disabled;
+pub mod email_token;
+pub mod error_page;
 pub mod get_session;
 pub mod guard;
+pub mod oauth_callback;
+pub mod password_reset;
+pub mod provider_tokens;
 pub mod sessions;
 pub mod sign_in;
 pub mod sign_out;
 pub mod sign_up;
 pub mod user;
+pub mod verify_email;
 
 use serde_json::{Map, Value};
 use spinstack_auth_rules::client_ip::client_ip;
@@ -25,9 +32,20 @@ pub struct Call<'r> {
     pub body: Option<Value>,
     /// The parsed query.
     pub query: Map<String, Value>,
+    /// The raw (not percent-decoded, as better-call passes it) path parameter of
+    /// `/reset-password/:token` and `/callback/:id`.
+    pub param: Option<String>,
 }
 
 impl Call<'_> {
+    /// A query parameter as `URLSearchParams.get` reads it: the first value.
+    pub fn query_str(&self, key: &str) -> Option<&str> {
+        match self.query.get(key)? {
+            Value::Array(values) => values.first()?.as_str(),
+            value => value.as_str(),
+        }
+    }
+
     /// A string field of the body.
     pub fn body_str(&self, key: &str) -> Option<&str> {
         self.body.as_ref()?.get(key)?.as_str()
@@ -66,6 +84,15 @@ pub fn handler_for(method: &str, path: &str) -> Option<Handler> {
         ("POST", "/update-session") => disabled::update_session,
         ("POST", "/sign-in/social") => disabled::sign_in_social,
         ("POST", "/link-social") => disabled::link_social,
+        ("GET", "/reset-password/:token") => password_reset::reset_password_callback,
+        ("POST", "/reset-password") => password_reset::reset_password,
+        ("GET", "/verify-email") => verify_email::verify_email,
+        ("POST", "/unlink-account") => accounts::unlink_account,
+        ("POST", "/get-access-token") => provider_tokens::get_access_token,
+        ("POST", "/refresh-token") => provider_tokens::refresh_token,
+        ("GET", "/account-info") => provider_tokens::account_info,
+        ("GET" | "POST", "/callback/:id") => oauth_callback::oauth_callback,
+        ("GET", "/error") => error_page::error_page,
         ("GET", "/ok") => ok,
         _ => return None,
     };
@@ -75,6 +102,21 @@ pub fn handler_for(method: &str, path: &str) -> Option<Handler> {
 /// `GET /ok`.
 fn ok(_: &AuthContext<'_>, _: &Call<'_>) -> Response {
     Response::json(200, &serde_json::json!({ "ok": true }))
+}
+
+/// better-call's redirect: `302` with `Location`, then the `Content-Type:
+/// application/json` every endpoint response carries, and an empty body.
+pub fn redirect(location: &str) -> Response {
+    Response::empty(302)
+        .with_header("location", location)
+        .with_header("content-type", "application/json")
+}
+
+/// A `Location` Better Auth failed to build (JavaScript's `URL` threw): a non-API
+/// error, which better-call answers with an empty 500.
+pub fn unbuildable_url(endpoint: &str) -> Response {
+    eprintln!("auth: {endpoint}: could not build the redirect URL");
+    Response::empty(500)
 }
 
 /// Puts `Set-Cookie` lines first, as Better Auth's responses order them.

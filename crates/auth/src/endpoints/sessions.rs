@@ -66,3 +66,74 @@ pub fn revoke_other_sessions(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response
         Err(cause) => caller.respond(internal("revoke-other-sessions", &cause)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use spinstack_http::{Request, Response};
+
+    use crate::router::handle;
+    use crate::testing::{FakeSessions, FakeUsers, NOW, context, outcome, user};
+
+    fn call(sessions: &FakeSessions, method: &str, path: &str, body: &str) -> Response {
+        let users = FakeUsers::default();
+        let mut request = Request::new(method, path).with_header("cookie", "tok");
+        if method == "POST" {
+            request = request
+                .with_header("origin", "http://localhost:3001")
+                .with_header("content-type", "application/json")
+                .with_body(body.to_owned());
+        }
+        handle(&request, &context(sessions, &users))
+    }
+
+    fn world(created_at: i64) -> FakeSessions {
+        let sessions = FakeSessions::default();
+        let (alice, bob) = (user("u1", "a@b.co"), user("u2", "b@b.co"));
+        sessions.sign_in(&alice, "tok", created_at);
+        sessions.sign_in(&alice, "tok-2", NOW);
+        sessions.sign_in(&bob, "tok-bob", NOW);
+        sessions
+    }
+
+    #[test]
+    fn list_needs_a_fresh_session() {
+        let fresh = world(NOW - 86_399_999);
+        let listed = call(&fresh, "GET", "/api/auth/list-sessions", "");
+        let body = outcome(&listed).1;
+        assert!(body.starts_with(r#"[{"expiresAt":"#) && body.contains(r#""token":"tok-2""#));
+        assert!(!body.contains("tok-bob"));
+        let stale = world(NOW - 86_400_000);
+        assert_eq!(
+            outcome(&call(&stale, "GET", "/api/auth/list-sessions", "")).1,
+            r#"{"message":"Session is not fresh","code":"SESSION_NOT_FRESH"}"#
+        );
+    }
+
+    #[test]
+    fn revocations() {
+        let sessions = world(NOW);
+        let tokens = |sessions: &FakeSessions| -> Vec<String> {
+            sessions
+                .sessions
+                .borrow()
+                .iter()
+                .map(|s| s.session.token.clone())
+                .collect()
+        };
+        let status = r#"{"status":true}"#;
+        let foreign = call(
+            &sessions,
+            "POST",
+            "/api/auth/revoke-session",
+            r#"{"token":"tok-bob"}"#,
+        );
+        assert_eq!(outcome(&foreign).1, status);
+        assert_eq!(tokens(&sessions).len(), 3);
+        let others = call(&sessions, "POST", "/api/auth/revoke-other-sessions", "{}");
+        assert_eq!(outcome(&others).1, status);
+        assert_eq!(tokens(&sessions), ["tok", "tok-bob"]);
+        let all = call(&sessions, "POST", "/api/auth/revoke-sessions", "{}");
+        assert_eq!(outcome(&all), (200, status.to_owned(), vec![]));
+        assert_eq!(tokens(&sessions), ["tok-bob"]);
+    }
+}

@@ -148,7 +148,8 @@ pub fn change_password(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
         let body = PasswordChanged { token: None, user };
         return caller.respond(Response::json(200, &body));
     }
-    // Revoke every session, then start a fresh one for this client.
+    // Revoke every session, then start a fresh one for this client: 7 days, its
+    // cookies shaped by a `dont_remember` request cookie (`remember: None`).
     if let Err(cause) = ctx.sessions.revoke_all(&caller.live.user.id, None) {
         return caller.respond(internal("change-password: revoking sessions", &cause));
     }
@@ -160,7 +161,9 @@ pub fn change_password(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
         user_agent,
         cookie_header: call.request.cookie_header(),
     };
-    match ctx.sessions.create(&request, None) {
+    // The lookup's refresh cookie (for the now deleted session) still goes first, as
+    // upstream sends it; then the new session's.
+    caller.respond(match ctx.sessions.create(&request, None) {
         Ok(Creation::Created(session, cookies)) => {
             let body = PasswordChanged {
                 token: Some(&session.token),
@@ -170,7 +173,7 @@ pub fn change_password(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
         }
         Ok(Creation::EmailTaken) => internal("change-password", "unexpected email-taken"),
         Err(cause) => internal("change-password: creating the session", &cause),
-    }
+    })
 }
 
 /// `POST /verify-password`.
@@ -188,5 +191,129 @@ pub fn verify_password_endpoint(ctx: &AuthContext<'_>, call: &Call<'_>) -> Respo
             caller.respond(Response::json(200, &json!({ "status": true })))
         }
         Verification::Invalid | Verification::Malformed => caller.respond(invalid_password()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use spinstack_http::{Request, Response};
+    use spinstack_passwords::hash_password;
+
+    use crate::router::handle;
+    use crate::store::Credential;
+    use crate::testing::{FakeSessions, FakeUsers, NOW, context, outcome, user};
+
+    fn world() -> (FakeSessions, FakeUsers) {
+        let sessions = FakeSessions {
+            resolve_cookies: vec!["session=refreshed".into()],
+            ..FakeSessions::default()
+        };
+        let alice = user("u1", "alice@example.com");
+        sessions.sign_in(&alice, "tok", NOW);
+        sessions.sign_in(&alice, "tok-2", NOW);
+        let users = FakeUsers::default();
+        users.users.borrow_mut().push(Credential {
+            user: alice,
+            account_id: Some("a1".into()),
+            password_hash: hash_password("password1234").ok(),
+        });
+        (sessions, users)
+    }
+
+    fn post(world: &(FakeSessions, FakeUsers), path: &str, body: &str) -> Response {
+        let request = Request::new("POST", path)
+            .with_header("cookie", "tok")
+            .with_header("origin", "http://localhost:3001")
+            .with_header("content-type", "application/json")
+            .with_body(body.to_owned());
+        handle(&request, &context(&world.0, &world.1))
+    }
+
+    #[test]
+    fn update_user_reissues_the_cookie() {
+        let world = world();
+        let reply = post(
+            &world,
+            "/api/auth/update-user",
+            r#"{"name":"B","image":null}"#,
+        );
+        assert_eq!(
+            outcome(&reply),
+            (
+                200,
+                r#"{"status":true}"#.to_owned(),
+                vec!["session=refreshed", "session=tok"]
+            )
+        );
+        assert_eq!(world.1.users.borrow()[0].user.name, "B");
+        for (body, expected) in [
+            (
+                r#"{"emailVerified":true}"#,
+                r#"{"message":"No fields to update"}"#,
+            ),
+            (
+                r#"{"email":"x@y.co"}"#,
+                r#"{"message":"Email can not be updated","code":"EMAIL_CAN_NOT_BE_UPDATED"}"#,
+            ),
+        ] {
+            let reply = post(&world, "/api/auth/update-user", body);
+            assert_eq!((reply.status, outcome(&reply).1.as_str()), (400, expected));
+        }
+    }
+
+    #[test]
+    fn change_password_with_and_without_revoking() {
+        let world = world();
+        let wrong = post(
+            &world,
+            "/api/auth/change-password",
+            r#"{"newPassword":"password5678","currentPassword":"nope-nope"}"#,
+        );
+        assert_eq!(
+            outcome(&wrong).1,
+            r#"{"message":"Invalid password","code":"INVALID_PASSWORD"}"#
+        );
+        let kept = post(
+            &world,
+            "/api/auth/change-password",
+            r#"{"newPassword":"password5678","currentPassword":"password1234"}"#,
+        );
+        let (status, body, cookies) = outcome(&kept);
+        assert_eq!((status, cookies), (200, vec!["session=refreshed"]));
+        assert!(
+            body.starts_with(r#"{"token":null,"user":{"name":"Alice""#),
+            "{body}"
+        );
+        assert_eq!(world.0.sessions.borrow().len(), 2);
+
+        let revoked = post(
+            &world,
+            "/api/auth/change-password",
+            r#"{"newPassword":"password1234","currentPassword":"password5678","revokeOtherSessions":true}"#,
+        );
+        let (status, body, cookies) = outcome(&revoked);
+        // The refresh cookie of the old session first, then the new session's, as 1.7.5.
+        assert_eq!(
+            (status, cookies),
+            (200, vec!["session=refreshed", "session=set"])
+        );
+        assert!(body.starts_with(r#"{"token":"token1","user":"#), "{body}");
+        assert!(world.0.sessions.borrow().is_empty());
+        // No explicit rememberMe: the session component makes a 7-day session and
+        // lets a dont_remember cookie shape its cookies.
+        assert_eq!(world.0.created.borrow()[0].0.remember, None);
+    }
+
+    #[test]
+    fn verify_password() {
+        let world = world();
+        let ok = post(
+            &world,
+            "/api/auth/verify-password",
+            r#"{"password":"password1234"}"#,
+        );
+        assert_eq!(outcome(&ok).1, r#"{"status":true}"#);
+        let wrong = post(&world, "/api/auth/verify-password", r#"{"password":"x"}"#);
+        assert_eq!(wrong.status, 400);
     }
 }

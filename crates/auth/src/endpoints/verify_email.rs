@@ -1,0 +1,364 @@
+//! `GET /verify-email?token=&callbackURL=` (spec §10.19). With no email sender Better
+//! Auth never mints these tokens, but the endpoint is live and accepts any token signed
+//! with the secret, so it answers as 1.7.5 does:
+//! - the signature (the `session` component, which holds the secret) and the claims
+//!   ([`email_token`](crate::endpoints::email_token)) → `INVALID_TOKEN` /
+//!   `TOKEN_EXPIRED`; an unknown user → `USER_NOT_FOUND`. Each is a 401 JSON error,
+//!   or with a `callbackURL` a 302 to it with `?error=<CODE>` appended;
+//! - success marks the email verified (once) and answers `{"status":true,"user":null}`,
+//!   or a 302 to the `callbackURL` as given;
+//! - a token with `updateTo` (only minted by change-email, which is off) runs the
+//!   change-email steps: `change-email-confirmation` only answers (the mail to the new
+//!   address has no sender), `change-email-verification` and the legacy form change the
+//!   address (verified, resp. unverified), sign the caller in if they were not, and
+//!   answer `{"status":true,"user":{…}}`.
+
+use serde::Serialize;
+use spinstack_http::Response;
+use spinstack_sessions::json::UserJson;
+use spinstack_sessions::{Creation, SessionRequest, User};
+
+use crate::context::AuthContext;
+use crate::endpoints::email_token::{Claims, EmailClaims, check};
+use crate::endpoints::guard::{Caller, caller};
+use crate::endpoints::{Call, client_facts, redirect, unbuildable_url, with_cookies};
+use crate::error::{api_error, internal};
+use crate::store::EmailChange;
+use crate::urls::append_query_params;
+
+/// How the endpoint answers: a callback URL turns errors and success into redirects.
+struct Reply<'a> {
+    callback_url: Option<&'a str>,
+}
+
+impl Reply<'_> {
+    /// `redirectOnError`: 302 to the callback URL with `?error=`, else a 401.
+    fn error(&self, code: &str, message: &str) -> Response {
+        match self.callback_url {
+            Some(url) => match append_query_params(url, &[("error", code)]) {
+                Some(location) => redirect(&location),
+                None => unbuildable_url("verify-email"),
+            },
+            None => api_error(401, code, message),
+        }
+    }
+
+    /// Success: 302 to the callback URL as given, else `body`.
+    fn done<T: Serialize>(&self, body: &T) -> Response {
+        match self.callback_url {
+            Some(url) => redirect(url),
+            None => Response::json(200, body),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Verified<'a> {
+    status: bool,
+    user: Option<UserJson<'a>>,
+}
+
+/// A non-API error (zod threw on the claims): better-call's empty 500.
+fn malformed(problem: &str) -> Response {
+    eprintln!("auth: verify-email: a validly signed token has unusable claims: {problem}");
+    Response::empty(500)
+}
+
+/// `GET /verify-email`.
+pub fn verify_email(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
+    let reply = Reply {
+        callback_url: call.query_str("callbackURL").filter(|url| !url.is_empty()),
+    };
+    let token = call.query_str("token").unwrap_or_default();
+    let payload = match ctx.sessions.verify_token(token) {
+        Ok(payload) => payload,
+        Err(cause) => return internal("verify-email: checking the token", &cause),
+    };
+    let claims = match payload.map(|payload| check(&payload, ctx.now_ms.div_euclid(1000))) {
+        None | Some(Claims::Invalid) => return reply.error("INVALID_TOKEN", "Invalid token"),
+        Some(Claims::Expired) => return reply.error("TOKEN_EXPIRED", "Token expired"),
+        Some(Claims::Malformed(problem)) => return malformed(&problem),
+        Some(Claims::Valid(claims)) => claims,
+    };
+    let email = claims.email.to_lowercase();
+    let user = match ctx.users.user_by_email(&email) {
+        Ok(Some(user)) => user,
+        Ok(None) => return reply.error("USER_NOT_FOUND", "User not found"),
+        Err(cause) => return internal("verify-email: reading the user", &cause),
+    };
+    if let Some(update_to) = claims.update_to.as_deref().filter(|to| !to.is_empty()) {
+        return change_email(ctx, call, &reply, &claims, &user, update_to);
+    }
+    if !user.email_verified {
+        let change = EmailChange {
+            new_email: None,
+            email_verified: true,
+        };
+        if let Err(cause) = ctx.users.update_user_by_email(&email, change, ctx.now_ms) {
+            return internal("verify-email: marking the email verified", &cause);
+        }
+    }
+    reply.done(&Verified {
+        status: true,
+        user: None,
+    })
+}
+
+/// The change-email steps of a token with `updateTo`.
+fn change_email(
+    ctx: &AuthContext<'_>,
+    call: &Call<'_>,
+    reply: &Reply<'_>,
+    claims: &EmailClaims,
+    user: &User,
+    update_to: &str,
+) -> Response {
+    let (signed_in, mut cookies) = match caller(ctx, call) {
+        Ok(Caller::SignedIn(signed_in)) => {
+            let cookies = signed_in.cookies.clone();
+            (Some(signed_in), cookies)
+        }
+        Ok(Caller::Anonymous(cookies)) => (None, cookies),
+        Err(response) => return response,
+    };
+    // Compared with the token's address as signed, as upstream does.
+    if signed_in
+        .as_ref()
+        .is_some_and(|s| s.live.user.email != claims.email)
+    {
+        return with_cookies(reply.error("INVALID_USER", "Invalid user"), &cookies);
+    }
+    let email_verified = match claims.request_type.as_deref() {
+        Some("change-email-confirmation") => {
+            // Upstream mails a change-email-verification token to the new address here;
+            // there is no sender.
+            return with_cookies(reply.done(&serde_json::json!({ "status": true })), &cookies);
+        }
+        Some("change-email-verification") => true,
+        _ => false,
+    };
+    // The caller's session, or a new one for the token's user.
+    let session_cookies = match &signed_in {
+        Some(signed_in) => ctx.sessions.reissue(
+            &signed_in.live.session.token,
+            call.request.cookie_header().as_deref(),
+        ),
+        None => {
+            let (ip_address, user_agent) = client_facts(call.request);
+            let request = SessionRequest {
+                user_id: user.id.clone(),
+                remember: None,
+                ip_address,
+                user_agent,
+                cookie_header: call.request.cookie_header(),
+            };
+            match ctx.sessions.create(&request, None) {
+                Ok(Creation::Created(_, cookies)) => Ok(cookies),
+                Ok(Creation::EmailTaken) => Err("unexpected email-taken".to_owned()),
+                Err(cause) => Err(cause),
+            }
+        }
+    };
+    // `updateUserByEmail` lower-cases the new address (and checks nothing else).
+    let new_email = update_to.to_lowercase();
+    let change = EmailChange {
+        new_email: Some(&new_email),
+        email_verified,
+    };
+    let updated = ctx
+        .users
+        .update_user_by_email(&user.email, change, ctx.now_ms);
+    let updated = match (session_cookies, updated) {
+        (Ok(session_cookies), Ok(Some(updated))) => {
+            cookies.extend(session_cookies);
+            updated
+        }
+        (Err(cause), _) | (_, Err(cause)) => {
+            return with_cookies(
+                internal("verify-email: changing the email", &cause),
+                &cookies,
+            );
+        }
+        (Ok(_), Ok(None)) => return with_cookies(malformed("the user vanished"), &cookies),
+    };
+    let body = Verified {
+        status: true,
+        user: Some(UserJson::from(&updated)),
+    };
+    with_cookies(reply.done(&body), &cookies)
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use hmac::{Hmac, Mac};
+    use sha2::Sha256;
+    use spinstack_http::{Request, Response};
+
+    use crate::router::handle;
+    use crate::store::Credential;
+    use crate::testing::{FakeSessions, FakeUsers, NOW, SECRET, context, outcome, user};
+
+    const NOW_SECS: i64 = NOW / 1000;
+
+    fn jwt(payload: &str, secret: &str) -> String {
+        let data = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256"}"#),
+            URL_SAFE_NO_PAD.encode(payload)
+        );
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key");
+        mac.update(data.as_bytes());
+        format!(
+            "{data}.{}",
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        )
+    }
+
+    fn world() -> (FakeSessions, FakeUsers) {
+        let users = FakeUsers::default();
+        for (id, email) in [("u1", "alice@example.com"), ("u2", "bob@example.com")] {
+            users.users.borrow_mut().push(Credential {
+                user: user(id, email),
+                account_id: None,
+                password_hash: None,
+            });
+        }
+        (FakeSessions::default(), users)
+    }
+
+    fn verify(world: &(FakeSessions, FakeUsers), query: &str, cookie: Option<&str>) -> Response {
+        let mut request = Request::new("GET", &format!("/api/auth/verify-email?{query}"));
+        if let Some(cookie) = cookie {
+            request = request.with_header("cookie", cookie);
+        }
+        handle(&request, &context(&world.0, &world.1))
+    }
+
+    #[test]
+    fn token_errors_are_401_or_redirects() {
+        let world = world();
+        let expired = jwt(
+            &format!(r#"{{"email":"alice@example.com","exp":{NOW_SECS}}}"#),
+            SECRET,
+        );
+        let forged = jwt(
+            r#"{"email":"alice@example.com"}"#,
+            "another-secret-another-secret!!",
+        );
+        let stranger = jwt(r#"{"email":"carol@example.com"}"#, SECRET);
+        for (token, code, message) in [
+            (expired.as_str(), "TOKEN_EXPIRED", "Token expired"),
+            (forged.as_str(), "INVALID_TOKEN", "Invalid token"),
+            ("x.y.z", "INVALID_TOKEN", "Invalid token"),
+            (stranger.as_str(), "USER_NOT_FOUND", "User not found"),
+        ] {
+            let reply = verify(&world, &format!("token={token}"), None);
+            assert_eq!(
+                outcome(&reply).1,
+                format!(r#"{{"message":"{message}","code":"{code}"}}"#)
+            );
+            assert_eq!(reply.status, 401);
+            let redirected = verify(
+                &world,
+                &format!("token={token}&callbackURL=%2Fdone%3Fa%3D1%23f"),
+                None,
+            );
+            assert_eq!(redirected.status, 302);
+            let location = format!("/done?a=1&error={code}#f");
+            assert_eq!(redirected.header("location"), Some(location.as_str()));
+        }
+        // Signed, but zod refuses the claims: better-call's empty 500.
+        let malformed = verify(
+            &world,
+            &format!("token={}", jwt(r#"{"foo":1}"#, SECRET)),
+            None,
+        );
+        assert_eq!(malformed, Response::empty(500));
+    }
+
+    #[test]
+    fn verifies_once_and_redirects_as_given() {
+        let world = world();
+        let token = jwt(r#"{"email":"ALICE@example.com"}"#, SECRET);
+        let done = verify(&world, &format!("token={token}"), None);
+        assert_eq!(
+            outcome(&done),
+            (200, r#"{"status":true,"user":null}"#.to_owned(), vec![])
+        );
+        assert!(world.1.users.borrow()[0].user.email_verified);
+        let updated_at = world.1.users.borrow()[0].user.updated_at;
+        assert_eq!(updated_at, NOW);
+        let again = verify(
+            &world,
+            &format!("token={token}&callbackURL=%2Fok%3Fx"),
+            None,
+        );
+        assert_eq!(
+            (again.status, again.header("location")),
+            (302, Some("/ok?x"))
+        );
+        assert!(again.body.is_empty());
+        assert_eq!(verify(&world, "callbackURL=%2Fok", None).status, 400);
+    }
+
+    #[test]
+    fn change_email_steps() {
+        let world = world();
+        // Confirmation: nothing changes.
+        let confirm = jwt(
+            r#"{"email":"alice@example.com","updateTo":"new@example.com","requestType":"change-email-confirmation"}"#,
+            SECRET,
+        );
+        let reply = verify(&world, &format!("token={confirm}"), None);
+        assert_eq!(
+            outcome(&reply),
+            (200, r#"{"status":true}"#.to_owned(), vec![])
+        );
+        assert_eq!(world.1.users.borrow()[0].user.email, "alice@example.com");
+        // Verification, signed out: a session is created, the address changes.
+        let change = jwt(
+            r#"{"email":"alice@example.com","updateTo":"New@example.com","requestType":"change-email-verification"}"#,
+            SECRET,
+        );
+        let reply = verify(&world, &format!("token={change}"), None);
+        let (status, body, cookies) = outcome(&reply);
+        assert_eq!((status, cookies), (200, vec!["session=set"]));
+        assert!(body.starts_with(r#"{"status":true,"user":{"name":"Alice","email":"new@example.com","emailVerified":true,"#), "{body}");
+        let created = world.0.created.borrow();
+        assert_eq!(
+            (created[0].0.user_id.as_str(), created[0].0.remember),
+            ("u1", None)
+        );
+        drop(created);
+        // Signed in as someone else: INVALID_USER.
+        let bob = world.1.users.borrow()[1].user.clone();
+        world.0.sign_in(&bob, "tok-b", NOW);
+        let legacy = jwt(
+            r#"{"email":"new@example.com","updateTo":"x@example.com"}"#,
+            SECRET,
+        );
+        let reply = verify(&world, &format!("token={legacy}"), Some("tok-b"));
+        assert_eq!(
+            outcome(&reply),
+            (
+                401,
+                r#"{"message":"Invalid user","code":"INVALID_USER"}"#.to_owned(),
+                vec![]
+            )
+        );
+        // Signed in as the token's user (legacy step): same session, unverified address.
+        let mine = jwt(
+            r#"{"email":"bob@example.com","updateTo":"bob2@example.com"}"#,
+            SECRET,
+        );
+        let reply = verify(&world, &format!("token={mine}"), Some("tok-b"));
+        let (status, body, cookies) = outcome(&reply);
+        assert_eq!((status, cookies), (200, vec!["session=tok-b"]));
+        assert!(
+            body.contains(r#""email":"bob2@example.com","emailVerified":false"#),
+            "{body}"
+        );
+    }
+}
