@@ -141,7 +141,9 @@ impl App {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             stderr,
         };
-        match rx.recv_timeout(Duration::from_secs(180)) {
+        // Generous: the debug runtime compiles the components with Cranelift at start-up
+        // (cached afterwards), and parallel tests on two cores start several at once.
+        match rx.recv_timeout(Duration::from_secs(420)) {
             Ok(addr) => {
                 app.addr = addr
                     .parse()
