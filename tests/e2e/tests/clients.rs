@@ -32,3 +32,10 @@ async fn better_auth_client() -> Result<()> {
     let app = App::start(&db)?;
     node_test(&app, "better-auth-client.test.mjs")
 }
+
+#[tokio::test]
+async fn orpc_client() -> Result<()> {
+    let db = TestDb::create().await?;
+    let app = App::start(&db)?;
+    node_test(&app, "orpc-client.test.mjs")
+}
