@@ -9,9 +9,24 @@
 use std::cell::OnceCell;
 
 use spin_sdk::pg3::{Connection, Decode, Error as PgError, ParameterValue};
+use spinstack_api::Services;
 use spinstack_api::store::{StoreError, Todo, TodoStore};
 
 use crate::pg::column;
+
+/// Runs `f` with the API's services as the `rpc` and `openapi` components provide them:
+/// the imported session interface and the `todo` table at `database_url` (a missing
+/// or invalid variable surfaces when a procedure first touches the table).
+pub fn with_api_services<T>(f: impl FnOnce(Services<'_>) -> T) -> T {
+    let database_url = spinstack_config::Config::new(&crate::variable)
+        .database_url()
+        .map_err(|e| e.to_string());
+    let todos = PgTodos::new(database_url);
+    f(Services {
+        sessions: &crate::ImportedSessions,
+        todos: &todos,
+    })
+}
 
 /// Every row by id; one all-NULL row when the table is empty.
 const ALL: &str = "SELECT t.id, t.text, t.completed

@@ -6,10 +6,8 @@
 
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;
-use spinstack_api::{Services, router};
-use spinstack_config::Config;
-use spinstack_glue::ImportedSessions;
-use spinstack_glue::todo_store::PgTodos;
+use spinstack_api::router;
+use spinstack_glue::todo_store::with_api_services;
 use spinstack_http::{Request, Response};
 use spinstack_orpc::{OrpcError, rpc};
 
@@ -23,15 +21,7 @@ fn protocol_error(status: u16, message: &str) -> Response {
 }
 
 fn serve(request: &Request) -> Response {
-    let database_url = Config::new(&spinstack_glue::variable)
-        .database_url()
-        .map_err(|e| e.to_string());
-    let todos = PgTodos::new(database_url);
-    let services = Services {
-        sessions: &ImportedSessions,
-        todos: &todos,
-    };
-    spinstack_api::rpc::handle(request, router(), services)
+    with_api_services(|services| spinstack_api::rpc::handle(request, router(), services))
 }
 
 #[http_component]
