@@ -10,7 +10,7 @@ use std::cell::OnceCell;
 
 use spin_sdk::pg3::{Connection, Decode, Error as PgError, ParameterValue};
 use spinstack_api::Services;
-use spinstack_api::store::{StoreError, Todo, TodoStore};
+use spinstack_api::store::{StoreError, Todo, TodoStore, storable_text};
 
 use crate::pg::column;
 
@@ -58,7 +58,10 @@ impl PgTodos {
         if let Some(connection) = self.connection.get() {
             return Ok(connection);
         }
-        let address = self.address.as_ref().map_err(|e| StoreError(e.clone()))?;
+        let address = self
+            .address
+            .as_ref()
+            .map_err(|e| StoreError::failed(e.clone()))?;
         let opened = Connection::open(address).map_err(failed("connecting"))?;
         Ok(self.connection.get_or_init(|| opened))
     }
@@ -75,7 +78,7 @@ fn failed<E>(context: &str) -> impl Fn(E) -> StoreError + '_
 where
     PgError: From<E>,
 {
-    move |e| StoreError(format!("{context}: {}", PgError::from(e)))
+    move |e| StoreError::failed(format!("{context}: {}", PgError::from(e)))
 }
 
 impl TodoStore for PgTodos {
@@ -107,7 +110,7 @@ impl TodoStore for PgTodos {
     fn insert(&self, text: &str) -> Result<u64, StoreError> {
         self.execute(
             INSERT,
-            &[ParameterValue::Str(text.to_owned())],
+            &[ParameterValue::Str(storable_text("text", text)?.to_owned())],
             "inserting a todo",
         )
     }

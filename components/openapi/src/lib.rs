@@ -1,11 +1,14 @@
-//! The `openapi` HTTP component: the API router's procedures over plain REST under
-//! `/api-reference` (logic in `spinstack_api::rest`), with the template's CORS.
-//! Sessions come from the imported `spinstack:session/sessions` interface, the `todo`
-//! table from PostgreSQL (`spinstack_glue::todo_store`).
+//! The `openapi` HTTP component under `/api-reference`: the API router's procedures
+//! over plain REST (logic in `spinstack_api::rest`), the OpenAPI document at
+//! `spec.json` and the Scalar reference page (`spinstack_openapi_doc`), with the
+//! template's CORS. Sessions come from the imported `spinstack:session/sessions`
+//! interface, the `todo` table from PostgreSQL (`spinstack_glue::todo_store`).
 
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;
 use spinstack_api::router;
+use spinstack_config::Config;
+use spinstack_cookies::CookieNames;
 use spinstack_glue::todo_store::with_api_services;
 use spinstack_http::{Request, Response};
 use spinstack_orpc::{OrpcError, openapi, rpc};
@@ -19,7 +22,21 @@ fn protocol_error(status: u16, message: &str) -> Response {
     openapi::failure(&OrpcError::new(code).with_message(message))
 }
 
+/// The session cookie's name in this configuration (`__Secure-` prefixed behind an
+/// `https` `better_auth_url`), for the document's security scheme.
+fn session_cookie_name() -> String {
+    let config = Config::new(&spinstack_glue::variable);
+    let base_url = config.better_auth_url().ok();
+    let production = config
+        .node_env()
+        .is_ok_and(|env| env == spinstack_config::NodeEnv::Production);
+    CookieNames::for_base_url(base_url.as_deref(), production).session_token
+}
+
 fn serve(request: &Request) -> Response {
+    if let Some(docs) = spinstack_openapi_doc::handle(request, router(), session_cookie_name) {
+        return docs;
+    }
     with_api_services(|services| {
         spinstack_api::rest::handle(request, router(), services).unwrap_or_else(rpc::unmatched)
     })

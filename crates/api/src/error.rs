@@ -47,6 +47,11 @@ impl From<OrpcError> for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        Self::Internal(format!("database: {}", error.0))
+        match error {
+            StoreError::Unstorable(message) => {
+                Self::Orpc(OrpcError::new("BAD_REQUEST").with_message(&message))
+            }
+            StoreError::Failed(cause) => Self::Internal(format!("database: {cause}")),
+        }
     }
 }

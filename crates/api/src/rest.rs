@@ -63,6 +63,14 @@ mod tests {
                 r#"{"command":"INSERT","rowCount":1,"oid":0,"rows":[],"fields":[]}"#.into()
             ))
         );
+        // PostgreSQL's text cannot hold NUL: the caller's 400, not a 500.
+        assert_eq!(
+            call("POST", "/api-reference/todo/create", r#"{"text":"a\u0000b"}"#),
+            Some((
+                400,
+                r#"{"defined":false,"code":"BAD_REQUEST","status":400,"message":"text cannot contain NUL characters (\\u0000)"}"#.into()
+            ))
+        );
         assert_eq!(
             call("POST", "/api-reference/todo/getAll", ""),
             Some((200, r#"[{"id":1,"text":"x","completed":false}]"#.into()))

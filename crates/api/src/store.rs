@@ -5,14 +5,43 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-/// A database failure; the message is for logs, never for callers.
+/// What a store can fail with.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreError(pub String);
+pub enum StoreError {
+    /// The input cannot be stored (a NUL character in text, which PostgreSQL's `text`
+    /// cannot hold): the caller's mistake, answered `400 BAD_REQUEST` with this message.
+    Unstorable(String),
+    /// The database failed; the message is for logs, never for callers.
+    Failed(String),
+}
+
+impl StoreError {
+    /// A database failure with a message for the log.
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self::Failed(message.into())
+    }
+}
 
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            Self::Unstorable(message) | Self::Failed(message) => f.write_str(message),
+        }
     }
+}
+
+/// `text` when a database can store it: PostgreSQL's `text` (and SQLite's, through
+/// most drivers) cannot hold a NUL character.
+///
+/// # Errors
+/// [`StoreError::Unstorable`] naming `field` when `text` holds a NUL character.
+pub fn storable_text<'a>(field: &str, text: &'a str) -> Result<&'a str, StoreError> {
+    if text.contains('\0') {
+        return Err(StoreError::Unstorable(format!(
+            "{field} cannot contain NUL characters (\\u0000)"
+        )));
+    }
+    Ok(text)
 }
 
 /// A row of the template's `todo` table (`T/examples/todo/.../schema/todo.ts`).
@@ -37,7 +66,8 @@ pub trait TodoStore {
     /// Inserts a row (not completed); returns the rows inserted.
     ///
     /// # Errors
-    /// When the database fails.
+    /// [`StoreError::Unstorable`] for text the database cannot hold
+    /// ([`storable_text`]); otherwise when the database fails.
     fn insert(&self, text: &str) -> Result<u64, StoreError>;
 
     /// Sets `completed` on row `id`; returns the rows updated (0 when there is none).

@@ -7,7 +7,7 @@ use spinstack_sessions::{
     Outcome, ResolvedSession, Session, SessionError, SessionResolver, SessionWithUser, User,
 };
 
-use crate::store::{StoreError, Todo, TodoStore};
+use crate::store::{StoreError, Todo, TodoStore, storable_text};
 
 /// The `todo` table in memory: a serial id, rows kept in id order.
 #[derive(Debug, Default)]
@@ -30,7 +30,7 @@ impl MemoryTodos {
     fn check(&self) -> Result<(), StoreError> {
         self.failure
             .clone()
-            .map_or(Ok(()), |message| Err(StoreError(message)))
+            .map_or(Ok(()), |message| Err(StoreError::Failed(message)))
     }
 }
 
@@ -42,6 +42,7 @@ impl TodoStore for MemoryTodos {
 
     fn insert(&self, text: &str) -> Result<u64, StoreError> {
         self.check()?;
+        let text = storable_text("text", text)?;
         let mut serial = self.serial.borrow_mut();
         *serial += 1;
         self.rows.borrow_mut().push(Todo {

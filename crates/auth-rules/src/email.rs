@@ -6,6 +6,10 @@
 
 use crate::Rejection;
 
+/// zod 4.6's email pattern (what [`is_valid_email`] implements), as an ECMAScript
+/// regular expression for JSON Schema's `pattern` (the OpenAPI document uses it).
+pub const ZOD_EMAIL_PATTERN: &str = r"^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$";
+
 /// Whether `email` matches zod's email pattern: an ASCII local part of letters,
 /// digits and `_'+-.`, without a leading dot, a `..`, or a trailing `.` or `'`;
 /// then `@`; then dot-separated labels of letters, digits and `-` that start with a

@@ -1,7 +1,8 @@
 //! Owns the per-endpoint rule table (which media types, schemas and origin checks
 //! apply to each Better Auth route) and [`check`], which runs them in Better Auth's
 //! order (spec §2.4 steps 4–7): body media type and JSON → router-level origin and
-//! callback-URL check → body then query validation → login CSRF → the GET
+//! callback-URL check → body then query validation (then our NUL rule, see
+//! [`crate::storable`]) → login CSRF → the GET
 //! endpoints' `callbackURL` check. Session middlewares and handlers come after.
 
 use serde_json::{Map, Value};
@@ -12,6 +13,7 @@ use crate::body::{MediaTypes, parse_body, query_object};
 use crate::csrf::{check_callback_url, check_login_csrf, check_router_origin};
 use crate::origin::TrustedOrigins;
 use crate::schemas as s;
+use crate::storable::{check_no_nul, check_query_no_nul};
 use crate::validation::{Schema, Target, validate};
 
 /// The request-level rules of one route.
@@ -173,6 +175,12 @@ pub fn check(
     if let Some(schema) = endpoint.query {
         // better-call always hands the schema an object, empty without a query.
         validate(schema, Some(&Value::Object(query.clone())), Target::Query)?;
+    }
+    if let Some(body) = &body {
+        check_no_nul(body, Target::Body)?;
+    }
+    if endpoint.query.is_some() {
+        check_query_no_nul(&query)?;
     }
     if endpoint.login_csrf {
         check_login_csrf(request, trusted)?;

@@ -24,7 +24,8 @@
 //! ```
 //!
 //! - [`body`]: media types (415) and JSON (400), form bodies, the query map (§2.2).
-//! - [`validation`] and [`schemas`]: zod-compatible `VALIDATION_ERROR`s (§2.5, §10).
+//! - [`validation`] and [`schemas`]: zod-compatible `VALIDATION_ERROR`s (§2.5, §10);
+//!   [`storable`]: the NUL characters PostgreSQL cannot store, refused the same way.
 //! - [`email`]: zod's email pattern, lower-casing, sign-in's `INVALID_EMAIL` (§8).
 //! - [`origin`] and [`glob`]: trusted origins and `matchesOriginPattern` (§5.1).
 //! - [`csrf`]: the router-level origin/callback check, login CSRF, GET callbacks (§5.2–§5.4).
@@ -42,6 +43,7 @@ mod error;
 pub mod glob;
 pub mod origin;
 pub mod schemas;
+pub mod storable;
 pub mod validation;
 
 pub use error::Rejection;
