@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 use crate::Rejection;
-use crate::validation::{Issue, PathStep, Target, format_issues};
+use crate::validation::{Issue, PathStep, Target, reject_issues};
 
 const MESSAGE: &str = "Invalid input: NUL characters (\\u0000) cannot be stored";
 
@@ -18,14 +18,7 @@ const MESSAGE: &str = "Invalid input: NUL characters (\\u0000) cannot be stored"
 pub fn check_no_nul(value: &Value, target: Target) -> Result<(), Rejection> {
     let mut issues = Vec::new();
     collect(value, &mut Vec::new(), &mut issues);
-    if issues.is_empty() {
-        return Ok(());
-    }
-    Err(Rejection::new(
-        400,
-        "VALIDATION_ERROR",
-        format_issues(&issues, target),
-    ))
+    reject_issues(&issues, target)
 }
 
 /// [`check_no_nul`] for a query.
@@ -35,14 +28,7 @@ pub fn check_no_nul(value: &Value, target: Target) -> Result<(), Rejection> {
 pub fn check_query_no_nul(query: &Map<String, Value>) -> Result<(), Rejection> {
     let mut issues = Vec::new();
     collect_object(query, &mut Vec::new(), &mut issues);
-    if issues.is_empty() {
-        return Ok(());
-    }
-    Err(Rejection::new(
-        400,
-        "VALIDATION_ERROR",
-        format_issues(&issues, Target::Query),
-    ))
+    reject_issues(&issues, Target::Query)
 }
 
 fn collect(value: &Value, path: &mut Vec<PathStep>, issues: &mut Vec<Issue>) {

@@ -149,14 +149,21 @@ pub struct Issue {
 /// # Errors
 /// 400 `VALIDATION_ERROR` with the issues in zod's order.
 pub fn validate(schema: &Schema, value: Option<&Value>, target: Target) -> Result<(), Rejection> {
-    let issues = issues(schema, value);
+    reject_issues(&issues(schema, value), target)
+}
+
+/// better-call's `VALIDATION_ERROR` for `issues`, if there are any.
+///
+/// # Errors
+/// 400 `VALIDATION_ERROR` listing the issues, when there are some.
+pub fn reject_issues(issues: &[Issue], target: Target) -> Result<(), Rejection> {
     if issues.is_empty() {
         return Ok(());
     }
     Err(Rejection::new(
         400,
         "VALIDATION_ERROR",
-        format_issues(&issues, target),
+        format_issues(issues, target),
     ))
 }
 

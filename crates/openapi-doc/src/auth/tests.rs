@@ -155,34 +155,6 @@ fn operations_are_well_formed() {
 }
 
 #[test]
-fn every_reference_resolves() {
-    fn refs(json: &Json, out: &mut Vec<String>) {
-        match json {
-            Json::Object(map) => {
-                if let Some(Json::String(reference)) = map.get("$ref") {
-                    out.push(reference.clone());
-                }
-                map.values().for_each(|v| refs(v, out));
-            }
-            Json::Array(items) => items.iter().for_each(|v| refs(v, out)),
-            _ => {}
-        }
-    }
-    let mut found = Vec::new();
-    refs(&Json::Object(paths()), &mut found);
-    refs(&Json::Object(schemas()), &mut found);
-    assert!(!found.is_empty());
-    let components = schemas();
-    for reference in found {
-        let name = reference.strip_prefix("#/components/schemas/");
-        assert!(
-            name.is_some_and(|name| components.contains_key(name)),
-            "{reference}"
-        );
-    }
-}
-
-#[test]
 fn sessions_are_required_where_the_middlewares_run() {
     let required = crate::session_required();
     for (method, path) in [
