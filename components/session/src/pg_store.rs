@@ -1,6 +1,7 @@
 //! [`SessionStore`] and [`SessionLifecycle`] over Spin's PostgreSQL
-//! (`spin:postgres@3.0.0`). The SQL of the `session` table family lives here,
-//! parameterised. The connection is opened only
+//! (`spin:postgres@3.0.0`). The SQL of the `session` table family is
+//! `spinstack_sessions::postgres` (shared with the benchmarks' pgbench ceiling); this
+//! module binds its parameters and decodes its rows. The connection is opened only
 //! when the logic first needs the database, so a request without a validly signed
 //! cookie costs no round trip.
 //!
@@ -9,19 +10,11 @@
 
 use spin_sdk::pg3::{Connection, DbValue, Decode, Error as PgError};
 use spinstack_glue::pg::{column, millis, optional_text, text, timestamp, user_at};
+use spinstack_sessions::postgres::{
+    DELETE_ALL_FOR_USER, DELETE_BY_TOKEN, DELETE_FOR_USER, DELETE_OTHERS_FOR_USER, EXTEND,
+    FIND_BY_TOKEN, INSERT_SESSION, INSERT_USER_WITH_SESSION, LIST_FOR_USER,
+};
 use spinstack_sessions::{NewUser, Session, SessionLifecycle, SessionStore, StoredSession};
-
-/// Looks the session up by token with its user; always exactly one row.
-const FIND_BY_TOKEN: &str = r#"SELECT s.id, s.token, s.user_id, s.expires_at, s.created_at, s.updated_at,
-       s.ip_address, s.user_agent,
-       u.id, u.name, u.email, u.email_verified, u.image, u.created_at, u.updated_at
-FROM (SELECT 1) AS one
-LEFT JOIN session AS s ON s.token = $1
-LEFT JOIN "user" AS u ON u.id = s.user_id"#;
-
-const DELETE_BY_TOKEN: &str = "DELETE FROM session WHERE token = $1";
-
-const EXTEND: &str = "UPDATE session SET expires_at = $1, updated_at = $2 WHERE id = $3";
 
 /// Session storage in PostgreSQL.
 pub struct PgSessionStore {
@@ -95,43 +88,6 @@ impl SessionStore for PgSessionStore {
         Ok(updated > 0)
     }
 }
-
-const INSERT_SESSION: &str = "INSERT INTO session (id, expires_at, token, created_at, updated_at, ip_address, user_agent, user_id)
-VALUES ($1, $2, $3, $4, $4, $5, $6, $7)";
-
-/// Sign-up in one statement: the user (unless the email is taken), its credential
-/// account and its first session. Data-modifying CTEs all run, atomically; the
-/// account and session inserts select from `new_user`, so a taken email inserts
-/// nothing. Returns one row: how many users were inserted.
-const INSERT_USER_WITH_SESSION: &str = r#"WITH new_user AS (
-    INSERT INTO "user" (id, name, email, email_verified, image, created_at, updated_at)
-    VALUES ($1, $2, $3, false, $4, $5, $5)
-    ON CONFLICT (email) DO NOTHING
-    RETURNING id
-), new_account AS (
-    INSERT INTO account (id, account_id, provider_id, user_id, password, created_at, updated_at)
-    SELECT $6, id, 'credential', id, $7, $5, $5 FROM new_user
-    RETURNING id
-), new_session AS (
-    INSERT INTO session (id, expires_at, token, created_at, updated_at, ip_address, user_agent, user_id)
-    SELECT $8, $9, $10, $5, $5, $11, $12, id FROM new_user
-    RETURNING id
-)
-SELECT (SELECT count(*) FROM new_user)::int8 AS users,
-       (SELECT count(*) FROM new_account)::int8 AS accounts,
-       (SELECT count(*) FROM new_session)::int8 AS sessions"#;
-
-const DELETE_FOR_USER: &str = "DELETE FROM session WHERE token = $1 AND user_id = $2";
-const DELETE_ALL_FOR_USER: &str = "DELETE FROM session WHERE user_id = $1";
-const DELETE_OTHERS_FOR_USER: &str = "DELETE FROM session WHERE user_id = $1 AND token <> $2";
-
-/// The user's unexpired sessions; one all-NULL row when there are none.
-const LIST_FOR_USER: &str =
-    "SELECT s.id, s.token, s.user_id, s.expires_at, s.created_at, s.updated_at,
-       s.ip_address, s.user_agent
-FROM (SELECT 1) AS one
-LEFT JOIN session AS s ON s.user_id = $1 AND s.expires_at > $2
-ORDER BY s.created_at";
 
 impl SessionLifecycle for PgSessionStore {
     type Error = PgError;

@@ -11,6 +11,7 @@ pub mod json;
 pub mod jws;
 pub mod lifetime;
 pub mod model;
+pub mod postgres;
 pub mod resolve;
 pub mod store;
 pub mod time;
