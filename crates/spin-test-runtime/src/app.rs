@@ -91,6 +91,9 @@ pub struct App {
     pub static_responses: HashMap<usize, StaticResponse>,
     /// PostgreSQL pools shared by all instances.
     pub pools: Arc<Pools>,
+    /// Whether `/.well-known/spin/pg-stats` serves the PostgreSQL call counts
+    /// (`SPIN_TEST_RUNTIME_PG_STATS=1`, for the benchmarks).
+    pub serve_pg_stats: bool,
 }
 
 impl App {
@@ -171,6 +174,7 @@ impl App {
             components,
             static_responses,
             pools,
+            serve_pg_stats: crate::pg::stats::enabled(),
         })
     }
 }
@@ -260,7 +264,16 @@ fn engine() -> Result<Engine, LoadError> {
         .max_memories_per_component(32)
         .max_tables_per_component(64)
         .max_core_instances_per_component(200)
-        .max_memory_size(1 << 30);
+        .max_memory_size(1 << 30)
+        // As Spin (`spin-core`), with its environment variables and defaults: reset the
+        // first 2 MiB of each linear memory and 512 KiB of each table with memset when an
+        // instance ends, instead of returning them to the kernel with madvise, whose TLB
+        // shootdowns would cost every request.
+        .linear_memory_keep_resident(env_size(
+            "SPIN_WASMTIME_LINEAR_MEMORY_KEEP_RESIDENT",
+            2 << 20,
+        ))
+        .table_keep_resident(env_size("SPIN_WASMTIME_TABLE_KEEP_RESIDENT", 512 << 10));
     let mut config = wasmtime::Config::new();
     config.wasm_component_model(true);
     config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
@@ -278,6 +291,17 @@ fn engine() -> Result<Engine, LoadError> {
             config.allocation_strategy(InstanceAllocationStrategy::OnDemand);
             Engine::new(&config).map_err(|e| LoadError::Engine(format!("{e:#}")))
         }
+    }
+}
+
+/// A size in bytes from the environment variable `name`, else `default`.
+fn env_size(name: &str, default: usize) -> usize {
+    match std::env::var(name) {
+        Ok(value) => value.parse().unwrap_or_else(|_| {
+            eprintln!("spin-test-runtime: ignoring {name}={value:?}, not a number of bytes");
+            default
+        }),
+        Err(_) => default,
     }
 }
 

@@ -2,7 +2,8 @@
 //! for `wasi:http/incoming-handler@0.2` (`crates/trigger-http/src/{server,wasi,headers}.rs`).
 //!
 //! - `/.well-known/spin/health` answers `OK`; other paths under `/.well-known/spin/` are
-//!   the runtime's (`info` answers the app name as JSON, anything else 404);
+//!   the runtime's (`info` answers the app name as JSON, `pg-stats` the PostgreSQL call
+//!   counts when `SPIN_TEST_RUNTIME_PG_STATS=1`, anything else 404);
 //! - a path no route matches gets Spin's generic 404: status 404, empty body;
 //! - a matched request gets the absolute URI (`http://<Host header>/…`) and the `spin-*`
 //!   headers appended to its own headers, then runs in a new instance;
@@ -99,6 +100,14 @@ pub async fn handle(
                 );
                 r
             }
+            "pg-stats" if app.serve_pg_stats => {
+                let mut r = full(StatusCode::OK, app.pools.stats.json());
+                r.headers_mut().insert(
+                    http::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                r
+            }
             _ => empty(StatusCode::NOT_FOUND),
         };
     }
@@ -108,6 +117,7 @@ pub async fn handle(
     match &route.target {
         Target::StaticResponse(index) => static_response(app, *index),
         Target::Component(id) => {
+            app.pools.stats.record(crate::pg::stats::Call::Request);
             let Some(component) = app.components.get(id) else {
                 eprintln!("spin-test-runtime: unknown routing destination {id:?}");
                 return empty(StatusCode::INTERNAL_SERVER_ERROR);

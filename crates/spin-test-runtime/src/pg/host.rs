@@ -17,6 +17,7 @@
 use tokio_postgres::types::ToSql;
 use wasmtime::component::Resource;
 
+use super::stats::Call;
 use super::{Connection, PgView, convert};
 use crate::allowed_hosts::AllowedHosts;
 use crate::bindings::pg3::{self, Error, ParameterValue, RowSet};
@@ -103,6 +104,7 @@ impl pg3::HostConnection for PgView<'_> {
         &mut self,
         address: String,
     ) -> wasmtime::Result<Result<Resource<Connection>, Error>> {
+        self.state.pools.stats.record(Call::Open);
         if let Err(e) = check_address(&self.state.allowed_hosts, &address) {
             return Ok(Err(e));
         }
@@ -119,6 +121,7 @@ impl pg3::HostConnection for PgView<'_> {
         statement: String,
         values: Vec<ParameterValue>,
     ) -> wasmtime::Result<Result<RowSet, Error>> {
+        self.state.pools.stats.record(Call::Query);
         let params = match params(&values, Error::BadParameter) {
             Ok(p) => p,
             Err(e) => return Ok(Err(e)),
@@ -146,6 +149,7 @@ impl pg3::HostConnection for PgView<'_> {
         statement: String,
         values: Vec<ParameterValue>,
     ) -> wasmtime::Result<Result<u64, Error>> {
+        self.state.pools.stats.record(Call::Execute);
         let params = match params(&values, Error::ValueConversionFailed) {
             Ok(p) => p,
             Err(e) => return Ok(Err(e)),

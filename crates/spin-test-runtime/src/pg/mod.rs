@@ -3,7 +3,8 @@
 //! - [`pool`]: one `deadpool-postgres` pool per connection string (the backend seam);
 //! - [`convert`]: pure conversions between PostgreSQL values and WIT values;
 //! - [`host`]: the generated `Host*` trait impls, the allow-list check, the error mapping,
-//!   and this runtime's zero-row rule.
+//!   and this runtime's zero-row rule;
+//! - [`stats`]: opt-in counts of the guests' calls, for the benchmarks.
 //!
 //! A guest `connection` resource owns one pooled client until the guest drops it, so a
 //! `BEGIN … COMMIT` sequence on one connection runs on one PostgreSQL session, as in Spin.
@@ -11,6 +12,7 @@
 pub mod convert;
 mod host;
 pub mod pool;
+pub mod stats;
 
 use std::sync::Arc;
 

@@ -26,6 +26,8 @@ const POOL_SIZE: usize = 64;
 #[derive(Default)]
 pub struct Pools {
     pools: Mutex<HashMap<String, Pool>>,
+    /// Counts of the guests' calls (served only on request, see [`super::stats`]).
+    pub stats: super::stats::PgStats,
 }
 
 impl Pools {
