@@ -1,10 +1,13 @@
 //! `spinstack-migrate`: applies spinstack's embedded migrations to a PostgreSQL database
 //! (or adopts an existing Better-T-Stack one) and prints what it did.
 
-use std::{process::ExitCode, str::FromStr as _};
+mod tls;
+
+use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
-use tokio_postgres::{Config, NoTls, config::Host};
+use tokio_postgres::config::{Host, SslMode};
+use tokio_postgres::{Client, Config, NoTls};
 
 const USAGE: &str = "\
 usage: spinstack-migrate [--database-url URL]
@@ -13,8 +16,9 @@ Applies the migrations built into this binary, in order, to the PostgreSQL datab
 URL (default: the DATABASE_URL environment variable), e.g.
 postgres://user:password@localhost:5432/app. A database created by Better-T-Stack
 (drizzle-kit db:push) is adopted when its Better Auth tables match migration 0001.
-Running it again is a no-op. TLS is not supported: use a loopback or private network
-connection (sslmode=disable or prefer).
+Running it again is a no-op. sslmode means what it means to psql: disable; prefer
+(default) and require encrypt without checking the server's certificate; verify-full
+(or verify-ca) also checks it against the public (Mozilla) roots and the host name.
 
 options:
   --database-url URL   the database to migrate (overrides DATABASE_URL)
@@ -83,15 +87,16 @@ async fn run(url: Option<String>) -> anyhow::Result<()> {
             .context("no database given: set DATABASE_URL or pass --database-url URL")?,
     };
     // Never echo the URL itself: it may hold a password.
-    let config = Config::from_str(&url).context("invalid database URL")?;
+    let (config, verification) = tls::parse(&url)?;
     let target = describe(&config);
-    let (mut client, connection) = config
-        .connect(NoTls)
+    let (mut client, connection) = connect(&config, verification)
         .await
         .with_context(|| format!("connecting to {target}"))?;
-    let connection = tokio::spawn(connection);
 
-    println!("migrating {target}");
+    println!(
+        "migrating {target} ({})",
+        transport(&client, verification).await
+    );
     let report = spinstack_migrate::migrate(&mut client)
         .await
         .with_context(|| format!("migrating {target}"))?;
@@ -101,6 +106,48 @@ async fn run(url: Option<String>) -> anyhow::Result<()> {
     // The connection ends when the client is dropped; a late error is not the run's.
     let _ = connection.await;
     Ok(())
+}
+
+/// How the connection is secured, as the server sees it (`pg_stat_ssl`); behind a
+/// connection pooler this describes the pooler's own connection, so it is best effort.
+async fn transport(client: &Client, verification: tls::Verification) -> String {
+    let row = client
+        .query_one(
+            "SELECT ssl, coalesce(version, '') FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .await
+        .and_then(|row| Ok((row.try_get::<_, bool>(0)?, row.try_get::<_, String>(1)?)));
+    match row {
+        Ok((true, version)) => match verification {
+            tls::Verification::Full => format!("{version}, server certificate verified"),
+            tls::Verification::EncryptOnly => {
+                format!("{version}, server certificate not verified")
+            }
+        },
+        Ok((false, _)) => "not encrypted".to_owned(),
+        Err(_) => "encryption unknown".to_owned(),
+    }
+}
+
+/// Connects with TLS as `sslmode` asks; the connection runs on its own task, and a
+/// late error there is not the run's (the client reports what matters).
+async fn connect(
+    config: &Config,
+    verification: tls::Verification,
+) -> anyhow::Result<(Client, tokio::task::JoinHandle<()>)> {
+    if config.get_ssl_mode() == SslMode::Disable {
+        let (client, connection) = config.connect(NoTls).await?;
+        let task = tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        return Ok((client, task));
+    }
+    let (client, connection) = config.connect(tls::connector(verification)?).await?;
+    let task = tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok((client, task))
 }
 
 /// `database "app" on localhost:5432`, without user or password.
