@@ -14,12 +14,7 @@ use spinstack_http::{Request, Response};
 use spinstack_orpc::{OrpcError, openapi, rpc};
 
 fn protocol_error(status: u16, message: &str) -> Response {
-    let code = if status == 400 {
-        "BAD_REQUEST"
-    } else {
-        "INTERNAL_SERVER_ERROR"
-    };
-    openapi::failure(&OrpcError::new(code).with_message(message))
+    openapi::failure(&OrpcError::for_status(status, message))
 }
 
 /// The session cookie's name in this configuration (`__Secure-` prefixed behind an

@@ -12,12 +12,7 @@ use spinstack_http::{Request, Response};
 use spinstack_orpc::{OrpcError, rpc};
 
 fn protocol_error(status: u16, message: &str) -> Response {
-    let code = if status == 400 {
-        "BAD_REQUEST"
-    } else {
-        "INTERNAL_SERVER_ERROR"
-    };
-    rpc::failure(&OrpcError::new(code).with_message(message))
+    rpc::failure(&OrpcError::for_status(status, message))
 }
 
 fn serve(request: &Request) -> Response {

@@ -64,6 +64,17 @@ impl OrpcError {
         }
     }
 
+    /// The standard error of an HTTP status (`400` → `BAD_REQUEST`), with `message`;
+    /// a status without a standard code is an `INTERNAL_SERVER_ERROR`. For failures
+    /// outside any procedure (an unreadable body, a broken configuration).
+    pub fn for_status(status: u16, message: &str) -> Self {
+        let code = COMMON
+            .iter()
+            .find(|(_, known, _)| *known == status)
+            .map_or("INTERNAL_SERVER_ERROR", |(code, _, _)| *code);
+        Self::new(code).with_message(message)
+    }
+
     /// Replaces the message (an empty one keeps the default, as oRPC does).
     #[must_use]
     pub fn with_message(mut self, message: &str) -> Self {
@@ -109,6 +120,21 @@ mod tests {
     fn custom_codes_are_500_with_code_as_message() {
         let e = OrpcError::new("MY_CODE");
         assert_eq!((e.status, e.message.as_str()), (500, "MY_CODE"));
+    }
+
+    #[test]
+    fn errors_for_statuses() {
+        let e = OrpcError::for_status(400, "Unreadable request body");
+        assert_eq!(
+            (e.code.as_str(), e.status, e.message.as_str()),
+            ("BAD_REQUEST", 400, "Unreadable request body")
+        );
+        let e = OrpcError::for_status(500, "cors_origin is not set");
+        assert_eq!((e.code.as_str(), e.status), ("INTERNAL_SERVER_ERROR", 500));
+        assert_eq!(
+            OrpcError::for_status(418, "x").code,
+            "INTERNAL_SERVER_ERROR"
+        );
     }
 
     #[test]
