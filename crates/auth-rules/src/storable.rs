@@ -2,7 +2,8 @@
 //! may hold a NUL character (U+0000), which PostgreSQL's `text` cannot store. Better
 //! Auth on PostgreSQL fails such a request with a `500` from the database (on an
 //! insert, or on a lookup by token); here it is the caller's `400 VALIDATION_ERROR`,
-//! naming the field as a schema failure would.
+//! naming the field as a schema failure would. Passwords are exempt: they are only
+//! ever hashed, never stored or looked up as text, so Better Auth's answer stands.
 
 use serde_json::{Map, Value};
 
@@ -10,6 +11,9 @@ use crate::Rejection;
 use crate::validation::{Issue, PathStep, Target, reject_issues};
 
 const MESSAGE: &str = "Invalid input: NUL characters (\\u0000) cannot be stored";
+
+/// The body fields that are hashed, never stored as they are.
+const HASHED: &[&str] = &["password", "newPassword", "currentPassword"];
 
 /// Checks every key and string of `value`.
 ///
@@ -48,6 +52,9 @@ fn collect(value: &Value, path: &mut Vec<PathStep>, issues: &mut Vec<Issue>) {
 
 fn collect_object(map: &Map<String, Value>, path: &mut Vec<PathStep>, issues: &mut Vec<Issue>) {
     for (key, item) in map {
+        if path.is_empty() && HASHED.contains(&key.as_str()) {
+            continue;
+        }
         path.push(PathStep::Key(key.escape_default().to_string()));
         if key.contains('\0') {
             issues.push(issue(path));
@@ -74,6 +81,11 @@ mod tests {
     #[test]
     fn finds_nul_in_strings_and_keys() {
         assert!(check_no_nul(&json!({"name": "Ada", "tags": ["a", 1]}), Target::Body).is_ok());
+        // Passwords are hashed, never stored: Better Auth's answer stands for them.
+        let passwords =
+            json!({"password": "a\u{0}", "newPassword": "\u{0}", "currentPassword": "\u{0}"});
+        assert!(check_no_nul(&passwords, Target::Body).is_ok());
+        assert!(check_no_nul(&json!({"nested": {"password": "\u{0}"}}), Target::Body).is_err());
         let rejected = check_no_nul(
             &json!({"name": "a\u{0}b", "list": ["ok", "\u{0}"], "k\u{0}": 1}),
             Target::Body,

@@ -194,7 +194,7 @@ fn shared(endpoint: &Endpoint, op: &Operation) -> Vec<Answer> {
     if post || endpoint.query.is_some() {
         out.push(Answer::error(
             400,
-            "`VALIDATION_ERROR`: a string of the body or query holds a NUL character (`\\u0000`), which PostgreSQL cannot store (`spinstack_auth_rules::storable`; Better Auth fails these with a 500).",
+            "`VALIDATION_ERROR`: a string of the body (passwords aside) or query holds a NUL character (`\\u0000`), which PostgreSQL cannot store (`spinstack_auth_rules::storable`; Better Auth fails these with a 500).",
         ));
     }
     if post {
