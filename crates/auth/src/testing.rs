@@ -4,6 +4,7 @@
 use std::cell::{Cell, RefCell};
 
 use spinstack_auth_rules::origin::TrustedOrigins;
+use spinstack_http::Request;
 use spinstack_sessions::{
     Creation, Outcome, ResolvedSession, Session, SessionError, SessionManager, SessionRequest,
     SessionResolver, SessionWithUser, SignUpUser, User,
@@ -350,6 +351,20 @@ pub fn account(id: &str, provider_id: &str, user_id: &str, scope: Option<&str>) 
         created_at: NOW,
         updated_at: NOW,
     }
+}
+
+/// A request of a signed-in caller whose cookie is the session token `tok` (as
+/// [`FakeSessions::sign_in`] is given it); a `POST` also carries the web's trusted
+/// Origin and `body` as JSON, as the browser sends it.
+pub fn signed_in(method: &str, path: &str, body: &str) -> Request {
+    let request = Request::new(method, path).with_header("cookie", "tok");
+    if method != "POST" {
+        return request;
+    }
+    request
+        .with_header("origin", "http://localhost:3001")
+        .with_header("content-type", "application/json")
+        .with_body(body.to_owned())
 }
 
 /// Status, body text and `Set-Cookie` lines of a response.

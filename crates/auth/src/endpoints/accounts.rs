@@ -102,7 +102,9 @@ mod tests {
 
     use super::scopes;
     use crate::router::handle;
-    use crate::testing::{FakeSessions, FakeUsers, NOW, account, context, outcome, user};
+    use crate::testing::{
+        FakeSessions, FakeUsers, NOW, account, context, outcome, signed_in, user,
+    };
 
     fn world(created_at: i64) -> (FakeSessions, FakeUsers) {
         let sessions = FakeSessions::default();
@@ -116,12 +118,10 @@ mod tests {
     }
 
     fn unlink(world: &(FakeSessions, FakeUsers), body: &str) -> Response {
-        let request = Request::new("POST", "/api/auth/unlink-account")
-            .with_header("cookie", "tok")
-            .with_header("origin", "http://localhost:3001")
-            .with_header("content-type", "application/json")
-            .with_body(body.to_owned());
-        handle(&request, &context(&world.0, &world.1))
+        handle(
+            &signed_in("POST", "/api/auth/unlink-account", body),
+            &context(&world.0, &world.1),
+        )
     }
 
     #[test]

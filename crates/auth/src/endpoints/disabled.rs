@@ -84,21 +84,16 @@ pub fn link_social(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use spinstack_http::{Request, Response};
+    use spinstack_http::Response;
 
     use crate::router::handle;
-    use crate::testing::{FakeSessions, FakeUsers, NOW, context, user};
+    use crate::testing::{FakeSessions, FakeUsers, NOW, context, signed_in, user};
 
     fn post(path: &str, body: &str) -> Response {
         let sessions = FakeSessions::default();
         sessions.sign_in(&user("u1", "alice@example.com"), "tok", NOW);
         let users = FakeUsers::default();
-        let request = Request::new("POST", path)
-            .with_header("cookie", "tok")
-            .with_header("origin", "http://localhost:3001")
-            .with_header("content-type", "application/json")
-            .with_body(body.to_owned());
-        handle(&request, &context(&sessions, &users))
+        handle(&signed_in("POST", path, body), &context(&sessions, &users))
     }
 
     // Answers recorded from better-auth 1.7.5 in the template's configuration.

@@ -85,7 +85,9 @@ mod tests {
     use spinstack_http::{Request, Response};
 
     use crate::router::handle;
-    use crate::testing::{FakeSessions, FakeUsers, NOW, account, context, outcome, user};
+    use crate::testing::{
+        FakeSessions, FakeUsers, NOW, account, context, outcome, signed_in, user,
+    };
 
     fn world() -> (FakeSessions, FakeUsers) {
         let sessions = FakeSessions {
@@ -103,14 +105,7 @@ mod tests {
     }
 
     fn call(world: &(FakeSessions, FakeUsers), method: &str, path: &str, body: &str) -> Response {
-        let mut request = Request::new(method, path).with_header("cookie", "tok");
-        if method == "POST" {
-            request = request
-                .with_header("origin", "http://localhost:3001")
-                .with_header("content-type", "application/json")
-                .with_body(body.to_owned());
-        }
-        handle(&request, &context(&world.0, &world.1))
+        handle(&signed_in(method, path, body), &context(&world.0, &world.1))
     }
 
     #[test]

@@ -69,21 +69,14 @@ pub fn revoke_other_sessions(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response
 
 #[cfg(test)]
 mod tests {
-    use spinstack_http::{Request, Response};
+    use spinstack_http::Response;
 
     use crate::router::handle;
-    use crate::testing::{FakeSessions, FakeUsers, NOW, context, outcome, user};
+    use crate::testing::{FakeSessions, FakeUsers, NOW, context, outcome, signed_in, user};
 
     fn call(sessions: &FakeSessions, method: &str, path: &str, body: &str) -> Response {
         let users = FakeUsers::default();
-        let mut request = Request::new(method, path).with_header("cookie", "tok");
-        if method == "POST" {
-            request = request
-                .with_header("origin", "http://localhost:3001")
-                .with_header("content-type", "application/json")
-                .with_body(body.to_owned());
-        }
-        handle(&request, &context(sessions, &users))
+        handle(&signed_in(method, path, body), &context(sessions, &users))
     }
 
     fn world(created_at: i64) -> FakeSessions {

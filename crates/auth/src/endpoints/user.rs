@@ -196,12 +196,12 @@ pub fn verify_password_endpoint(ctx: &AuthContext<'_>, call: &Call<'_>) -> Respo
 
 #[cfg(test)]
 mod tests {
-    use spinstack_http::{Request, Response};
+    use spinstack_http::Response;
     use spinstack_passwords::hash_password;
 
     use crate::router::handle;
     use crate::store::Credential;
-    use crate::testing::{FakeSessions, FakeUsers, NOW, context, outcome, user};
+    use crate::testing::{FakeSessions, FakeUsers, NOW, context, outcome, signed_in, user};
 
     fn world() -> (FakeSessions, FakeUsers) {
         let sessions = FakeSessions {
@@ -221,12 +221,7 @@ mod tests {
     }
 
     fn post(world: &(FakeSessions, FakeUsers), path: &str, body: &str) -> Response {
-        let request = Request::new("POST", path)
-            .with_header("cookie", "tok")
-            .with_header("origin", "http://localhost:3001")
-            .with_header("content-type", "application/json")
-            .with_body(body.to_owned());
-        handle(&request, &context(&world.0, &world.1))
+        handle(&signed_in("POST", path, body), &context(&world.0, &world.1))
     }
 
     #[test]
