@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value as Json, json};
 use spinstack_api::{Access, Procedure, Router};
+use spinstack_orpc::rpc::http_path;
 
 /// The tag of the router's operations.
 pub const TAG: &str = "API";
@@ -18,8 +19,10 @@ pub fn paths(router: &Router) -> Map<String, Json> {
         .procedures()
         .iter()
         .map(|procedure| {
-            let http_path = format!("/{}", procedure.path().replace('.', "/"));
-            (http_path, json!({ "post": operation(procedure) }))
+            (
+                http_path(procedure.path()),
+                json!({ "post": operation(procedure) }),
+            )
         })
         .collect()
 }
