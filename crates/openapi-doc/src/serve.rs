@@ -27,8 +27,8 @@ pub fn handle(
     if request.method != "GET" {
         return None;
     }
+    // With one trailing `/` dropped, as the plugin compares paths.
     let path = mount_path(PREFIX, &request.path)?;
-    let path = standardize(&path);
     if path != DOCS_PATH && path != SPEC_PATH {
         return None;
     }
@@ -53,13 +53,6 @@ pub fn handle(
             )
             .with_body(crate::page::html(&json))
     })
-}
-
-/// oRPC's `standardizeHTTPPath`: one leading `/`, no trailing `/`, runs of `/`
-/// collapsed (`""` → `/`).
-fn standardize(path: &str) -> String {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    format!("/{}", segments.join("/"))
 }
 
 /// The origin the request was addressed to, as oRPC reads it from `request.url`:
