@@ -388,20 +388,8 @@ mod tests {
         );
         let out = serialize(&value);
         assert_eq!(out.json, Some(json));
-        // Sets and Maps are recorded after their members, as oRPC does.
-        assert_eq!(
-            Json::Array(out.meta),
-            json!([
-                [1, "d"],
-                [0, "b"],
-                [6, "s"],
-                [7, "m"],
-                [3, "arr", 0],
-                [2, "arr", 1],
-                [4, "url"],
-                [5, "re"]
-            ])
-        );
+        // Sets and Maps are recorded after their members, as oRPC does: the input's order.
+        assert_eq!(Json::Array(out.meta), meta);
     }
 
     #[test]

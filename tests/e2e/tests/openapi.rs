@@ -15,7 +15,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, ensure};
 use serde_json::Value;
-use spinstack_e2e::app::{App, WEB_ORIGIN, variables_for, variables_with};
+use spinstack_e2e::app::{App, WEB_ORIGIN, variables_with};
 use spinstack_e2e::db::TestDb;
 use spinstack_e2e::repo_root;
 
@@ -164,7 +164,7 @@ async fn secure_cookie_name_behind_https() -> Result<()> {
 #[tokio::test]
 async fn document_validates_as_openapi_3_1() -> Result<()> {
     let db = TestDb::create().await?;
-    let app = App::start_with(&variables_for(&db))?;
+    let app = App::start(&db)?;
     let doc = fetch_document(&app)?;
     let dir = tempdir()?;
     let file = dir.join("spec.json");
