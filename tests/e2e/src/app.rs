@@ -182,6 +182,28 @@ impl App {
         false
     }
 
+    /// `POST`s `body` as JSON the way the web app's Better Auth client does (the web
+    /// origin, a fixed `user-agent`), with `cookie` as the Cookie header if given.
+    ///
+    /// # Errors
+    /// On connection failures.
+    pub fn post_json(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        body: &serde_json::Value,
+    ) -> anyhow::Result<Reply> {
+        let mut headers = vec![
+            ("origin", WEB_ORIGIN),
+            ("content-type", "application/json"),
+            ("user-agent", "e2e-agent"),
+        ];
+        if let Some(cookie) = cookie {
+            headers.push(("cookie", cookie));
+        }
+        self.request("POST", path, &headers, body.to_string().as_bytes())
+    }
+
     /// Sends a request.
     ///
     /// # Errors

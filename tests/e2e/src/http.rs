@@ -37,6 +37,16 @@ impl Reply {
             .collect()
     }
 
+    /// `name=value` of the first `Set-Cookie` line that sets cookie `name`.
+    pub fn cookie_pair(&self, name: &str) -> Option<String> {
+        let prefix = format!("{name}=");
+        self.all("set-cookie")
+            .into_iter()
+            .find(|line| line.starts_with(&prefix))
+            .and_then(|line| line.split(';').next())
+            .map(str::to_owned)
+    }
+
     /// The body as text.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()

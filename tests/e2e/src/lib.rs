@@ -15,6 +15,13 @@ pub mod cookies;
 pub mod db;
 pub mod http;
 
+/// Milliseconds since the Unix epoch (for seeding rows relative to now).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
+}
+
 /// The repository root (where `spin.toml` lives).
 pub fn repo_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

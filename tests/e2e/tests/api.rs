@@ -11,6 +11,7 @@ use spinstack_e2e::app::{App, SECRET, WEB_ORIGIN};
 use spinstack_e2e::cookies::signed;
 use spinstack_e2e::db::TestDb;
 use spinstack_e2e::http::Reply;
+use spinstack_e2e::now_ms;
 
 const JSON: (&str, &str) = ("content-type", "application/json");
 const ORIGIN: (&str, &str) = ("origin", WEB_ORIGIN);
@@ -53,12 +54,6 @@ fn assert_cors(reply: &Reply, allowed: bool) {
 
 fn post(app: &App, path: &str, headers: &[(&str, &str)], body: &str) -> Result<Reply> {
     app.request("POST", path, headers, body.as_bytes())
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
 }
 
 #[tokio::test]
@@ -220,12 +215,8 @@ fn sign_up(app: &App, email: &str) -> Result<(String, Value)> {
     )?;
     assert_eq!(reply.status, 200, "{}", reply.text());
     let cookie = reply
-        .all("set-cookie")
-        .into_iter()
-        .find(|line| line.starts_with("better-auth.session_token="))
-        .and_then(|line| line.split(';').next())
-        .context("session cookie")?
-        .to_owned();
+        .cookie_pair("better-auth.session_token")
+        .context("session cookie")?;
     Ok((cookie, reply.json()?["user"].clone()))
 }
 

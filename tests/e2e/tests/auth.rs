@@ -10,27 +10,8 @@ use spinstack_e2e::http::Reply;
 const JSON: (&str, &str) = ("content-type", "application/json");
 const ORIGIN: (&str, &str) = ("origin", WEB_ORIGIN);
 
-fn post(app: &App, path: &str, cookie: Option<&str>, body: &Value) -> Result<Reply> {
-    let mut headers = vec![ORIGIN, JSON, ("user-agent", "e2e-agent")];
-    if let Some(cookie) = cookie {
-        headers.push(("cookie", cookie));
-    }
-    app.request("POST", path, &headers, body.to_string().as_bytes())
-}
-
-/// `name=value` of the first Set-Cookie line named `name`.
-fn cookie_pair(reply: &Reply, name: &str) -> Option<String> {
-    reply
-        .all("set-cookie")
-        .into_iter()
-        .find(|line| line.starts_with(&format!("{name}=")))
-        .and_then(|line| line.split(';').next())
-        .map(str::to_owned)
-}
-
 fn sign_up(app: &App, email: &str, password: &str) -> Result<Reply> {
-    post(
-        app,
+    app.post_json(
         "/api/auth/sign-up/email",
         None,
         &json!({ "email": email, "password": password, "name": "Ada Lovelace" }),
@@ -98,7 +79,9 @@ async fn sign_up_creates_user_account_and_session_atomically() -> Result<()> {
     assert_eq!(row.get::<_, i64>(7), 7 * 86_400);
 
     // The cookie works for get-session.
-    let cookie = cookie_pair(&reply, "better-auth.session_token").context("cookie")?;
+    let cookie = reply
+        .cookie_pair("better-auth.session_token")
+        .context("cookie")?;
     let session = app.request("GET", "/api/auth/get-session", &[("cookie", &cookie)], b"")?;
     assert_eq!(session.json()?["user"]["email"], "ada@example.com");
 
@@ -170,7 +153,7 @@ async fn sign_up_validation_errors_match_better_auth() -> Result<()> {
         ),
     ];
     for (body, status, expected) in cases {
-        let reply = post(&app, "/api/auth/sign-up/email", None, &body)?;
+        let reply = app.post_json("/api/auth/sign-up/email", None, &body)?;
         assert_eq!(
             (reply.status, reply.text().as_str()),
             (status, expected),
@@ -221,8 +204,7 @@ async fn sign_in_sign_out_and_remember_me() -> Result<()> {
         ("alice@example.com", "wrong-password"),
         ("nobody@example.com", "password1234"),
     ] {
-        let reply = post(
-            &app,
+        let reply = app.post_json(
             "/api/auth/sign-in/email",
             None,
             &json!({"email": email, "password": password}),
@@ -234,8 +216,7 @@ async fn sign_in_sign_out_and_remember_me() -> Result<()> {
         );
         assert!(reply.all("set-cookie").is_empty());
     }
-    let bad_email = post(
-        &app,
+    let bad_email = app.post_json(
         "/api/auth/sign-in/email",
         None,
         &json!({"email":"nope","password":"x"}),
@@ -245,8 +226,7 @@ async fn sign_in_sign_out_and_remember_me() -> Result<()> {
         (400, r#"{"message":"Invalid email","code":"INVALID_EMAIL"}"#)
     );
 
-    let signed_in = post(
-        &app,
+    let signed_in = app.post_json(
         "/api/auth/sign-in/email",
         None,
         &json!({"email":"ALICE@example.com","password":"password1234"}),
@@ -259,11 +239,12 @@ async fn sign_in_sign_out_and_remember_me() -> Result<()> {
         .unwrap_or_default();
     assert_eq!(keys, ["redirect", "token", "user"]);
     assert_eq!(body["redirect"], false);
-    let cookie = cookie_pair(&signed_in, "better-auth.session_token").context("cookie")?;
+    let cookie = signed_in
+        .cookie_pair("better-auth.session_token")
+        .context("cookie")?;
 
     // Not remembered: a one-day session, a browser-session cookie and dont_remember.
-    let forgetful = post(
-        &app,
+    let forgetful = app.post_json(
         "/api/auth/sign-in/email",
         None,
         &json!({"email":"alice@example.com","password":"password1234","rememberMe":false}),
@@ -289,7 +270,7 @@ async fn sign_in_sign_out_and_remember_me() -> Result<()> {
     assert_eq!(lifetime, 86_400);
 
     // POST /get-session is refused as upstream does without deferSessionRefresh.
-    let post_session = post(&app, "/api/auth/get-session", Some(&cookie), &json!({}))?;
+    let post_session = app.post_json("/api/auth/get-session", Some(&cookie), &json!({}))?;
     assert_eq!(post_session.status, 405);
     assert_eq!(
         post_session.json()?["code"],
@@ -315,7 +296,7 @@ async fn sign_in_sign_out_and_remember_me() -> Result<()> {
         )
     );
 
-    let out = post(&app, "/api/auth/sign-out", Some(&cookie), &json!({}))?;
+    let out = app.post_json("/api/auth/sign-out", Some(&cookie), &json!({}))?;
     assert_eq!(
         (out.status, out.text().as_str()),
         (200, r#"{"success":true}"#)
@@ -378,8 +359,7 @@ async fn legacy_scrypt_hash_signs_in_and_is_upgraded_to_argon2id() -> Result<()>
         ))
         .await?;
     let sign_in = |pw: &str| {
-        post(
-            &app,
+        app.post_json(
             "/api/auth/sign-in/email",
             None,
             &json!({"email":"legacy@example.com","password": pw}),
@@ -465,8 +445,7 @@ async fn production_rate_limit_holds_across_instances() -> Result<()> {
     let first = App::start_with(&variables)?;
     let second = App::start_with(&variables)?;
     let attempt = |app: &App| {
-        post(
-            app,
+        app.post_json(
             "/api/auth/sign-in/email",
             None,
             &json!({"email":"nobody@example.com","password":"password1234"}),

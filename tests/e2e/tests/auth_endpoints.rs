@@ -9,23 +9,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
-use spinstack_e2e::app::{App, SECRET, WEB_ORIGIN, variables_with};
+use spinstack_e2e::app::{App, SECRET, variables_with};
 use spinstack_e2e::db::TestDb;
 use spinstack_e2e::http::Reply;
 
-const JSON: (&str, &str) = ("content-type", "application/json");
-const ORIGIN: (&str, &str) = ("origin", WEB_ORIGIN);
 const SESSION_COOKIE: &str = "better-auth.session_token";
 const UNAUTHORIZED: &str = r#"{"message":"Unauthorized","code":"UNAUTHORIZED"}"#;
 const COOKIE_ATTRIBUTES: &str = "; Path=/; HttpOnly; Secure; SameSite=None";
-
-fn post(app: &App, path: &str, cookie: Option<&str>, body: &Value) -> Result<Reply> {
-    let mut headers = vec![ORIGIN, JSON, ("user-agent", "e2e-agent")];
-    if let Some(cookie) = cookie {
-        headers.push(("cookie", cookie));
-    }
-    app.request("POST", path, &headers, body.to_string().as_bytes())
-}
 
 fn get(app: &App, path: &str, cookie: Option<&str>) -> Result<Reply> {
     let mut headers = vec![("user-agent", "e2e-agent")];
@@ -72,7 +62,7 @@ fn sign_up(app: &App, email: &str, extra: &Value) -> Result<Signed> {
     if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
         body.extend(extra.clone());
     }
-    let reply = post(app, "/api/auth/sign-up/email", None, &body)?;
+    let reply = app.post_json("/api/auth/sign-up/email", None, &body)?;
     anyhow::ensure!(reply.status == 200, "sign-up: {}", reply.text());
     let json = reply.json()?;
     Ok(Signed {
@@ -122,8 +112,7 @@ async fn update_user_and_change_password() -> Result<()> {
     let ada = sign_up(&app, "ada@example.com", &json!({}))?;
 
     // update-user: the same token's cookie again, then {"status":true}.
-    let updated = post(
-        &app,
+    let updated = app.post_json(
         "/api/auth/update-user",
         Some(&ada.cookie),
         &json!({"name": "Ada L", "image": "https://img/a.png"}),
@@ -147,8 +136,7 @@ async fn update_user_and_change_password() -> Result<()> {
         Some("https://img/a.png")
     );
     assert!(row.get::<_, bool>(2));
-    let none = post(
-        &app,
+    let none = app.post_json(
         "/api/auth/update-user",
         Some(&ada.cookie),
         &json!({"id": "x"}),
@@ -159,15 +147,13 @@ async fn update_user_and_change_password() -> Result<()> {
     );
 
     // change-password without revoking: token null, the hash replaced, sessions kept.
-    let second = post(
-        &app,
+    let second = app.post_json(
         "/api/auth/sign-in/email",
         None,
         &json!({"email": "ada@example.com", "password": "password1234"}),
     )?;
     assert_eq!(second.status, 200);
-    let wrong = post(
-        &app,
+    let wrong = app.post_json(
         "/api/auth/change-password",
         Some(&ada.cookie),
         &json!({"newPassword": "password5678", "currentPassword": "wrong-password"}),
@@ -179,8 +165,7 @@ async fn update_user_and_change_password() -> Result<()> {
             r#"{"message":"Invalid password","code":"INVALID_PASSWORD"}"#.to_owned()
         )
     );
-    let changed = post(
-        &app,
+    let changed = app.post_json(
         "/api/auth/change-password",
         Some(&ada.cookie),
         &json!({"newPassword": "password5678", "currentPassword": "password1234"}),
@@ -193,9 +178,7 @@ async fn update_user_and_change_password() -> Result<()> {
     assert_eq!(session_count(&db, &ada.id).await?, 2);
 
     // With revokeOtherSessions: every session goes, a new 7-day one comes.
-    let revoked = post(
-        &app,
-        "/api/auth/change-password",
+    let revoked = app.post_json("/api/auth/change-password",
         Some(&ada.cookie),
         &json!({"newPassword": "password1234", "currentPassword": "password5678", "revokeOtherSessions": true}),
     )?;
@@ -225,9 +208,7 @@ async fn update_user_and_change_password() -> Result<()> {
     // A not-remembered caller: the new session still lasts 7 days (createSession
     // without dontRememberMe), but its cookies are the don't-remember pair.
     let grace = sign_up(&app, "grace@example.com", &json!({"rememberMe": false}))?;
-    let forgetful = post(
-        &app,
-        "/api/auth/change-password",
+    let forgetful = app.post_json("/api/auth/change-password",
         Some(&grace.cookie),
         &json!({"newPassword": "password5678", "currentPassword": "password1234", "revokeOtherSessions": true}),
     )?;
@@ -257,8 +238,7 @@ async fn list_and_revoke_sessions() -> Result<()> {
     let app = App::start(&db)?;
     let ada = sign_up(&app, "ada@example.com", &json!({}))?;
     let bob = sign_up(&app, "bob@example.com", &json!({}))?;
-    let second = post(
-        &app,
+    let second = app.post_json(
         "/api/auth/sign-in/email",
         None,
         &json!({"email": "ada@example.com", "password": "password1234"}),
@@ -303,8 +283,7 @@ async fn list_and_revoke_sessions() -> Result<()> {
     assert_eq!(answer(&anonymous), (401, UNAUTHORIZED.to_owned()));
 
     // revoke-session: someone else's token is left alone, yet {"status":true}.
-    let foreign = post(
-        &app,
+    let foreign = app.post_json(
         "/api/auth/revoke-session",
         Some(&ada.cookie),
         &json!({"token": bob.token}),
@@ -312,8 +291,7 @@ async fn list_and_revoke_sessions() -> Result<()> {
     assert_eq!(answer(&foreign), (200, r#"{"status":true}"#.to_owned()));
     assert_eq!(session_count(&db, &bob.id).await?, 1);
 
-    let others = post(
-        &app,
+    let others = app.post_json(
         "/api/auth/revoke-other-sessions",
         Some(&ada.cookie),
         &json!({}),
@@ -323,21 +301,11 @@ async fn list_and_revoke_sessions() -> Result<()> {
     let gone = get(&app, "/api/auth/get-session", Some(&second_cookie))?;
     assert_eq!(gone.text(), "null");
 
-    let all = post(
-        &app,
-        "/api/auth/revoke-sessions",
-        Some(&ada.cookie),
-        &json!({}),
-    )?;
+    let all = app.post_json("/api/auth/revoke-sessions", Some(&ada.cookie), &json!({}))?;
     assert_eq!(answer(&all), (200, r#"{"status":true}"#.to_owned()));
     assert_eq!(session_count(&db, &ada.id).await?, 0);
     // The dead cookie now gets 401 with the clearing sequence.
-    let after = post(
-        &app,
-        "/api/auth/revoke-sessions",
-        Some(&ada.cookie),
-        &json!({}),
-    )?;
+    let after = app.post_json("/api/auth/revoke-sessions", Some(&ada.cookie), &json!({}))?;
     assert_eq!(answer(&after), (401, UNAUTHORIZED.to_owned()));
     assert_eq!(
         after.all("set-cookie"),
@@ -356,8 +324,7 @@ async fn list_and_unlink_accounts() -> Result<()> {
     let app = App::start(&db)?;
     let ada = sign_up(&app, "ada@example.com", &json!({}))?;
 
-    let last = post(
-        &app,
+    let last = app.post_json(
         "/api/auth/unlink-account",
         Some(&ada.cookie),
         &json!({"accountId": "x"}),
@@ -398,8 +365,7 @@ async fn list_and_unlink_accounts() -> Result<()> {
         ]
     );
 
-    let missing = post(
-        &app,
+    let missing = app.post_json(
         "/api/auth/unlink-account",
         Some(&ada.cookie),
         &json!({"accountId": "12345"}),
@@ -411,8 +377,7 @@ async fn list_and_unlink_accounts() -> Result<()> {
             r#"{"message":"Account not found","code":"ACCOUNT_NOT_FOUND"}"#.to_owned()
         )
     );
-    let without_id = post(
-        &app,
+    let without_id = app.post_json(
         "/api/auth/unlink-account",
         Some(&ada.cookie),
         &json!({"providerId": "github"}),
@@ -422,8 +387,7 @@ async fn list_and_unlink_accounts() -> Result<()> {
         without_id.json()?["message"],
         "[body.accountId] Invalid input: expected string, received undefined"
     );
-    let unlinked = post(
-        &app,
+    let unlinked = app.post_json(
         "/api/auth/unlink-account",
         Some(&ada.cookie),
         &json!({"accountId": "gh-account-1"}),
@@ -440,8 +404,7 @@ async fn list_and_unlink_accounts() -> Result<()> {
     assert_eq!(left, 1);
 
     make_stale(&db, &ada.token).await?;
-    let stale = post(
-        &app,
+    let stale = app.post_json(
         "/api/auth/unlink-account",
         Some(&ada.cookie),
         &json!({"accountId": "x"}),
@@ -467,10 +430,10 @@ async fn provider_token_endpoints_without_providers() -> Result<()> {
 
     for path in ["/api/auth/get-access-token", "/api/auth/refresh-token"] {
         // Signed out: 401 with an empty body (`ctx.error("UNAUTHORIZED")`).
-        let anonymous = post(&app, path, None, &json!({"accountId": "gh-account-1"}))?;
+        let anonymous = app.post_json(path, None, &json!({"accountId": "gh-account-1"}))?;
         assert_eq!(answer(&anonymous), (401, String::new()), "{path}");
         assert_eq!(anonymous.header("content-type"), Some("application/json"));
-        let unknown = post(&app, path, Some(&ada.cookie), &json!({"accountId": "nope"}))?;
+        let unknown = app.post_json(path, Some(&ada.cookie), &json!({"accountId": "nope"}))?;
         assert_eq!(
             answer(&unknown),
             (
@@ -478,23 +441,14 @@ async fn provider_token_endpoints_without_providers() -> Result<()> {
                 r#"{"message":"Account not found","code":"ACCOUNT_NOT_FOUND"}"#.to_owned()
             )
         );
-        let cookie_selection = post(
-            &app,
-            path,
-            Some(&ada.cookie),
-            &json!({"useAccountCookie": true}),
-        )?;
+        let cookie_selection =
+            app.post_json(path, Some(&ada.cookie), &json!({"useAccountCookie": true}))?;
         assert_eq!(cookie_selection.json()?["code"], "ACCOUNT_NOT_FOUND");
         for (account, provider) in [
             ("gh-account-1", "github"),
             (credential.as_str(), "credential"),
         ] {
-            let reply = post(
-                &app,
-                path,
-                Some(&ada.cookie),
-                &json!({"accountId": account}),
-            )?;
+            let reply = app.post_json(path, Some(&ada.cookie), &json!({"accountId": account}))?;
             assert_eq!(
                 answer(&reply),
                 (
@@ -597,7 +551,7 @@ async fn reset_password_with_a_verification_row() -> Result<()> {
         .get(0);
     assert_eq!(rows, 1);
 
-    let reset = |body: Value| post(&app, "/api/auth/reset-password", None, &body);
+    let reset = |body: Value| app.post_json("/api/auth/reset-password", None, &body);
     let invalid = r#"{"message":"Invalid token","code":"INVALID_TOKEN"}"#.to_owned();
     assert_eq!(
         answer(&reset(json!({"newPassword": "password5678"}))?),
@@ -624,8 +578,7 @@ async fn reset_password_with_a_verification_row() -> Result<()> {
     );
     assert_eq!(session_count(&db, &ada.id).await?, 0);
     let sign_in = |password: &str| {
-        post(
-            &app,
+        app.post_json(
             "/api/auth/sign-in/email",
             None,
             &json!({"email": "ada@example.com", "password": password}),
@@ -640,8 +593,7 @@ async fn reset_password_with_a_verification_row() -> Result<()> {
         let racers: Vec<_> = (0..2)
             .map(|_| {
                 scope.spawn(|| {
-                    post(
-                        &app,
+                    app.post_json(
                         "/api/auth/reset-password",
                         None,
                         &json!({"newPassword": "password9012", "token": "racetoken0123456789abcd"}),
@@ -661,8 +613,7 @@ async fn reset_password_with_a_verification_row() -> Result<()> {
 
     // A row for a user who is gone; a user without a credential account gets one.
     reset_row(&db, "ghosttoken0123456789abc", "no-such-user", "1 hour").await?;
-    let ghost = post(
-        &app,
+    let ghost = app.post_json(
         "/api/auth/reset-password?token=ghosttoken0123456789abc",
         None,
         &json!({"newPassword": "password5678", "token": ""}),
@@ -694,8 +645,7 @@ async fn reset_password_with_a_verification_row() -> Result<()> {
     assert_eq!(account.get::<_, String>(0), "social-user");
     assert_eq!(account.get::<_, String>(1), "credential");
     assert!(account.get::<_, bool>(2));
-    let social_sign_in = post(
-        &app,
+    let social_sign_in = app.post_json(
         "/api/auth/sign-in/email",
         None,
         &json!({"email": "s@example.com", "password": "password5678"}),
@@ -958,8 +908,7 @@ async fn database_failures_answer_500_without_internals() -> Result<()> {
     let internal = r#"{"message":"Internal Server Error","code":"INTERNAL_SERVER_ERROR"}"#;
 
     db.client.batch_execute("DROP TABLE verification").await?;
-    let reset = post(
-        &app,
+    let reset = app.post_json(
         "/api/auth/reset-password",
         None,
         &json!({"newPassword": "password5678", "token": "sometoken"}),
@@ -973,8 +922,7 @@ async fn database_failures_answer_500_without_internals() -> Result<()> {
     db.client.batch_execute("DROP TABLE account").await?;
     let accounts = get(&app, "/api/auth/list-accounts", Some(&ada.cookie))?;
     assert_eq!(answer(&accounts), (500, internal.to_owned()));
-    let sign_in = post(
-        &app,
+    let sign_in = app.post_json(
         "/api/auth/sign-in/email",
         None,
         &json!({"email": "ada@example.com", "password": "password1234"}),
@@ -994,8 +942,7 @@ async fn database_failures_answer_500_without_internals() -> Result<()> {
             ("db_port", "1"),
         ],
     ))?;
-    let update = post(
-        &closed,
+    let update = closed.post_json(
         "/api/auth/update-user",
         Some(&ada.cookie),
         &json!({"name": "x"}),
@@ -1007,8 +954,7 @@ async fn database_failures_answer_500_without_internals() -> Result<()> {
             r#"{"message":"Failed to get session","code":"FAILED_TO_GET_SESSION"}"#.to_owned()
         )
     );
-    let sign_up = post(
-        &closed,
+    let sign_up = closed.post_json(
         "/api/auth/sign-up/email",
         None,
         &json!({"email": "new@example.com", "password": "password1234", "name": "N"}),

@@ -7,6 +7,7 @@ use spinstack_e2e::app::{App, OTHER_WEB_ORIGIN, SECRET, WEB_ORIGIN, variables_wi
 use spinstack_e2e::cookies::signed;
 use spinstack_e2e::db::TestDb;
 use spinstack_e2e::http::Reply;
+use spinstack_e2e::now_ms;
 
 const JSON: (&str, &str) = ("content-type", "application/json");
 const EVIL: &str = "http://evil.example.com";
@@ -193,12 +194,6 @@ async fn cors_preflights_and_actual_responses() -> Result<()> {
 }
 
 /// Milliseconds since the epoch, truncated as Better Auth stores them.
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
-}
-
 const DAY: i64 = 86_400_000;
 
 /// Inserts a user and a session with the given times (ms since epoch); returns the token.

@@ -257,14 +257,7 @@ fn sign_up(app: &App) -> Result<String> {
         reply.text()
     );
     reply
-        .all("set-cookie")
-        .iter()
-        .find_map(|c| {
-            c.split(';')
-                .next()
-                .filter(|pair| pair.starts_with("better-auth.session_token="))
-        })
-        .map(str::to_owned)
+        .cookie_pair("better-auth.session_token")
         .context("no session cookie")
 }
 
