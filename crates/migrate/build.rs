@@ -1,5 +1,7 @@
 //! Embeds the numbered SQL files of the workspace's `migrations/` directory into the
-//! crate, so that the `spinstack-migrate` binary works from any directory.
+//! crate, so that the `spinstack-migrate` binary works from any directory. Only the
+//! files directly in it: the SQLite migrations in `migrations/sqlite/` belong to
+//! `spinstack-sqlite-schema`.
 //!
 //! Writes `$OUT_DIR/embedded.rs`, a sorted `&[Migration]` whose SQL comes from
 //! `include_str!`, and asks Cargo to rerun when the directory or any file changes.
@@ -23,6 +25,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut found = Vec::new();
     for entry in fs::read_dir(&dir)? {
         let path = entry?.path();
+        if !path.is_file() {
+            continue;
+        }
         let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
             return Err(format!("{}: file name is not UTF-8", path.display()).into());
         };

@@ -1,4 +1,5 @@
-//! Everything that stops a migration run, with messages meant for the person running it.
+//! Everything that stops a migration run, PostgreSQL or SQLite, with messages meant for
+//! the person running it.
 
 use std::fmt::Write as _;
 
@@ -92,6 +93,25 @@ pub enum MigrateError {
     /// The migrations handed to [`crate::migrate_with`] are not usable.
     #[error("invalid migration list: {0}")]
     InvalidMigrations(String),
+
+    /// A database URL names a SQLite database this tool cannot migrate (in memory,
+    /// remote, with parameters); the message says why, without the URL.
+    #[error("unusable SQLite database URL: {0}")]
+    InvalidDatabaseUrl(String),
+
+    /// The SQLite database file could not be opened or created.
+    #[error("cannot open SQLite database {}: {cause}", path.display())]
+    SqliteOpen {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The error from SQLite.
+        cause: spinstack_sql::SqlError,
+    },
+
+    /// The SQLite migrator refused or failed (see `spinstack_sqlite_schema`); nothing
+    /// was changed.
+    #[error(transparent)]
+    Sqlite(#[from] spinstack_sqlite_schema::SchemaError),
 }
 
 impl MigrateError {

@@ -117,6 +117,28 @@ mod tests {
     }
 
     #[test]
+    fn embeds_only_the_postgresql_files() {
+        // migrations/sqlite/ holds the SQLite migrations of spinstack-sqlite-schema.
+        let ids: Vec<String> = embedded().iter().map(Migration::id).collect();
+        assert_eq!(
+            ids[..4],
+            [
+                "0001_better_auth",
+                "0002_rate_limit",
+                "0003_todo",
+                "0004_settings"
+            ]
+        );
+        for migration in embedded() {
+            assert!(
+                !migration.sql().contains("--> statement-breakpoint"),
+                "{} looks like a SQLite migration",
+                migration.id()
+            );
+        }
+    }
+
+    #[test]
     fn checksum_is_sha256_hex() {
         // sha256("") is well known.
         assert_eq!(

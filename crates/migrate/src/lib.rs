@@ -1,4 +1,4 @@
-//! spinstack's database migrations for PostgreSQL.
+//! spinstack's database migrations for PostgreSQL, and the same tool for SQLite files.
 //!
 //! The numbered files of the workspace's `migrations/` directory (`NNNN_name.sql`) are
 //! embedded at compile time and applied in order to the connection's current schema.
@@ -15,6 +15,11 @@
 //! actions, whatever the constraint names — `0001` is recorded as adopted without
 //! touching any row, and later migrations run normally. Some tables missing, or a shape
 //! that differs, is refused with every difference listed, and nothing is changed.
+//!
+//! **SQLite.** A `file:` (or `sqlite:`) database URL names a SQLite file
+//! ([`sqlite::file_from_url`]); [`sqlite::migrate_sqlite_file`] runs the app's own
+//! migrator on it (`spinstack-sqlite-schema`: the files of `migrations/sqlite/`, its
+//! ledger and its adoption of Better-T-Stack's SQLite/Turso schema), natively.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -40,6 +45,7 @@ mod lock;
 mod report;
 mod run;
 mod shape;
+pub mod sqlite;
 
 pub use error::MigrateError;
 pub use files::{Migration, embedded};

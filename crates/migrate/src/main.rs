@@ -1,5 +1,5 @@
 //! `spinstack-migrate`: applies spinstack's embedded migrations to a PostgreSQL database
-//! (or adopts an existing Better-T-Stack one) and prints what it did.
+//! or a SQLite file (adopting an existing Better-T-Stack one) and prints what it did.
 
 mod tls;
 
@@ -12,13 +12,21 @@ use tokio_postgres::{Client, Config, NoTls};
 const USAGE: &str = "\
 usage: spinstack-migrate [--database-url URL]
 
-Applies the migrations built into this binary, in order, to the PostgreSQL database at
-URL (default: the DATABASE_URL environment variable), e.g.
-postgres://user:password@localhost:5432/app. A database created by Better-T-Stack
-(drizzle-kit db:push) is adopted when its Better Auth tables match migration 0001.
-Running it again is a no-op. sslmode means what it means to psql: disable; prefer
-(default) and require encrypt without checking the server's certificate; verify-full
-(or verify-ca) also checks it against the public (Mozilla) roots and the host name.
+Applies the migrations built into this binary, in order, to the database at URL
+(default: the DATABASE_URL environment variable). Running it again is a no-op.
+
+PostgreSQL: postgres://user:password@localhost:5432/app. A database created by
+Better-T-Stack (drizzle-kit db:push) is adopted when its Better Auth tables match
+migration 0001. sslmode means what it means to psql: disable; prefer (default) and
+require encrypt without checking the server's certificate; verify-full (or verify-ca)
+also checks it against the public (Mozilla) roots and the host name.
+
+SQLite: file:PATH or sqlite:PATH (relative to the current directory unless absolute;
+also file:///ABS/PATH and sqlite://PATH), e.g. file:local.db or file:.spin/sqlite_db.db.
+Runs the app's own SQLite migrator (the one it runs on its first request), creating the
+file if it does not exist; a Better-T-Stack SQLite database (drizzle-kit db:push, 0.31
+or 1.0) is adopted when its Better Auth tables match. Remote libSQL/Turso databases are
+migrated by the app itself.
 
 options:
   --database-url URL   the database to migrate (overrides DATABASE_URL)
@@ -86,6 +94,9 @@ async fn run(url: Option<String>) -> anyhow::Result<()> {
             .ok()
             .context("no database given: set DATABASE_URL or pass --database-url URL")?,
     };
+    if let Some(path) = spinstack_migrate::sqlite::file_from_url(&url)? {
+        return run_sqlite(&path);
+    }
     // Never echo the URL itself: it may hold a password.
     let (config, verification) = tls::parse(&url)?;
     let target = describe(&config);
@@ -105,6 +116,21 @@ async fn run(url: Option<String>) -> anyhow::Result<()> {
     drop(client);
     // The connection ends when the client is dropped; a late error is not the run's.
     let _ = connection.await;
+    Ok(())
+}
+
+/// Migrates the SQLite file at `path` (a local path: printing it reveals no secret).
+fn run_sqlite(path: &std::path::Path) -> anyhow::Result<()> {
+    let target = format!("SQLite database {:?}", path.display().to_string());
+    let state = if path.exists() {
+        "existing file"
+    } else {
+        "new file"
+    };
+    println!("migrating {target} ({state})");
+    let report = spinstack_migrate::sqlite::migrate_sqlite_file(path)
+        .with_context(|| format!("migrating {target}"))?;
+    println!("{report}");
     Ok(())
 }
 
