@@ -1,8 +1,8 @@
-//! Loading an application: manifest → variables → composed, compiled, pre-instantiated
-//! components → router. Everything that can fail does so here, before anything is served,
-//! as `spin up` does.
+//! Loading an application: manifest → runtime config and SQLite databases → variables →
+//! composed, compiled, pre-instantiated components → router. Everything that can fail does
+//! so here, before anything is served, as `spin up` does.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,11 +11,15 @@ use wasmtime::{Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
 use crate::allowed_hosts::{self, AllowedHosts};
-use crate::bindings::{pg3, variables as variables_wit};
+use crate::bindings::{
+    deny_sqlite2, deny_sqlite3, pg3, sqlite2, sqlite3, variables as variables_wit,
+};
 use crate::compose;
-use crate::manifest::{self, Dependency, Manifest, Route, StaticResponse};
+use crate::manifest::{self, Manifest, Route, StaticResponse};
 use crate::pg::{Pg, Pools};
 use crate::routes::{self, Duplicate, RouteConfig, Router, Target};
+use crate::runtime_config::{self, RuntimeConfig};
+use crate::sqlite::{self, Databases, Sqlite};
 use crate::state::{ComponentConfig, InstanceState, VariablesData};
 use crate::variables::{self, Provider, Variables};
 
@@ -28,6 +32,12 @@ pub enum LoadError {
     /// A variable is missing or a template is wrong.
     #[error(transparent)]
     Variables(#[from] variables::Error),
+    /// The runtime config file or the state directory cannot be used.
+    #[error(transparent)]
+    RuntimeConfig(#[from] runtime_config::Error),
+    /// A SQLite database is misconfigured or undefined.
+    #[error(transparent)]
+    Sqlite(#[from] sqlite::config::Error),
     /// A route cannot be used.
     #[error(transparent)]
     Routes(#[from] routes::Error),
@@ -91,9 +101,12 @@ pub struct App {
     pub static_responses: HashMap<usize, StaticResponse>,
     /// PostgreSQL pools shared by all instances.
     pub pools: Arc<Pools>,
-    /// Whether `/.well-known/spin/pg-stats` serves the PostgreSQL call counts
+    /// Whether `/.well-known/spin/pg-stats` serves the PostgreSQL and SQLite call counts
     /// (`SPIN_TEST_RUNTIME_PG_STATS=1`, for the benchmarks).
     pub serve_pg_stats: bool,
+    /// `Storing default SQLite data to ….`, when some component lists `default`; printed
+    /// at start-up before `Serving …`, as Spin does.
+    pub sqlite_summary: Option<String>,
 }
 
 impl App {
@@ -103,13 +116,35 @@ impl App {
     ///
     /// Any [`LoadError`]; none of them carries a variable's value.
     pub fn load(manifest_path: &Path, providers: &[&dyn Provider]) -> Result<Self, LoadError> {
+        Self::load_with(
+            manifest_path,
+            providers,
+            &runtime_config::Options::default(),
+        )
+    }
+
+    /// Loads the application at `manifest_path` with the runtime configuration `options`
+    /// (`--state-dir`, `--runtime-config-file`), resolving variables through `providers`.
+    ///
+    /// # Errors
+    ///
+    /// Any [`LoadError`]; none of them carries a variable's value.
+    pub fn load_with(
+        manifest_path: &Path,
+        providers: &[&dyn Provider],
+        options: &runtime_config::Options,
+    ) -> Result<Self, LoadError> {
         let manifest = Manifest::load(manifest_path)?;
         manifest.check_supported()?;
         let dir = manifest_path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        check_dependency_components(&manifest)?;
+        let runtime_config = RuntimeConfig::resolve(options, &dir)?;
+        let databases = Databases::resolve(&runtime_config)?;
+        databases.check_used(&manifest)?;
+        let sqlite_summary = databases.default_summary(&manifest)?;
+        let databases = Arc::new(databases);
         let variables = Arc::new(Variables::resolve(&manifest, providers)?);
 
         let triggers = manifest.http_triggers()?;
@@ -163,7 +198,9 @@ impl App {
             if components.contains_key(id) {
                 continue;
             }
-            let runtime = load_component(&manifest, &dir, id, &engine, &linker, &variables)?;
+            let runtime = load_component(
+                &manifest, &dir, id, &engine, &linker, &variables, &databases,
+            )?;
             components.insert(id.clone(), runtime);
         }
         Ok(Self {
@@ -175,30 +212,9 @@ impl App {
             static_responses,
             pools,
             serve_pg_stats: crate::pg::stats::enabled(),
+            sqlite_summary,
         })
     }
-}
-
-/// A component used as a `{ component = … }` dependency takes its configuration from the
-/// component that imports it; Spin 4.0.2 refuses one that declares its own outbound hosts
-/// (checked on real Spin, DESIGN.md).
-fn check_dependency_components(manifest: &Manifest) -> Result<(), manifest::Error> {
-    for (parent, component) in &manifest.components {
-        for dep in component.dependencies.values() {
-            if let Dependency::AppComponent { component: id, .. } = dep
-                && manifest
-                    .components
-                    .get(id)
-                    .is_some_and(|c| !c.allowed_outbound_hosts.is_empty())
-            {
-                return Err(manifest::Error::Invalid(format!(
-                    "component {id:?} is a dependency of {parent:?} and must not declare its own \
-                     allowed_outbound_hosts: a dependency uses the configuration of the component that imports it"
-                )));
-            }
-        }
-    }
-    Ok(())
 }
 
 fn load_component(
@@ -208,6 +224,7 @@ fn load_component(
     engine: &Engine,
     linker: &Linker<InstanceState>,
     variables: &Arc<Variables>,
+    databases: &Arc<Databases>,
 ) -> Result<ComponentRuntime, LoadError> {
     let wasm_err = |message: String| LoadError::Wasm {
         component: id.to_owned(),
@@ -237,6 +254,13 @@ fn load_component(
         .get(id)
         .map(|c| c.allowed_outbound_hosts.clone())
         .unwrap_or_default();
+    // A dependency that inherits configuration runs in this instance and so gets these
+    // labels too; one that does not is wired to the denying interfaces (compose.rs).
+    let sqlite_labels: HashSet<String> = manifest
+        .components
+        .get(id)
+        .map(|c| c.sqlite_databases.iter().cloned().collect())
+        .unwrap_or_default();
     let allowed_hosts =
         AllowedHosts::parse(&entries, variables).map_err(|source| LoadError::AllowedHosts {
             component: id.to_owned(),
@@ -248,6 +272,10 @@ fn load_component(
             id: id.to_owned(),
             variables: variables.clone(),
             allowed_hosts: Arc::new(allowed_hosts),
+            sqlite: Arc::new(sqlite::Access {
+                allowed: sqlite_labels,
+                databases: databases.clone(),
+            }),
         }),
     })
 }
@@ -311,5 +339,9 @@ fn linker(engine: &Engine) -> wasmtime::Result<Linker<InstanceState>> {
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
     pg3::add_to_linker::<_, Pg>(&mut linker, InstanceState::pg)?;
     variables_wit::add_to_linker::<_, VariablesData>(&mut linker, InstanceState::variables)?;
+    sqlite2::add_to_linker::<_, Sqlite>(&mut linker, InstanceState::sqlite)?;
+    sqlite3::add_to_linker::<_, Sqlite>(&mut linker, InstanceState::sqlite)?;
+    deny_sqlite2::add_to_linker::<_, Sqlite>(&mut linker, InstanceState::sqlite)?;
+    deny_sqlite3::add_to_linker::<_, Sqlite>(&mut linker, InstanceState::sqlite)?;
     Ok(linker)
 }

@@ -11,12 +11,16 @@
 //! inside the same instance as its parent and sees the parent's variables and allow-list.
 //!
 //! Spin plugs a "deny-all" adapter into dependencies that do *not* inherit configuration,
-//! so their configuration imports fail. This runtime does not carry that adapter: it
-//! refuses, at start-up, a non-inheriting dependency that imports a configuration
-//! interface ([`is_configuration_import`]), and composes one that imports none (where
-//! Spin's adapter has nothing to plug either).
+//! so their configuration imports fail. This runtime does not carry that adapter. For the
+//! SQLite interfaces it does the same job by rewiring: a non-inheriting dependency's
+//! `fermyon:spin/sqlite@2.0.0` or `spin:sqlite/sqlite@3.0.0` import is satisfied by a
+//! separate import of the composed component, `spin-test-runtime:deny-…`
+//! ([`deny_import_name`]), whose host implementation answers `access-denied` to every call,
+//! while the parent keeps the real interface. A non-inheriting dependency that imports any
+//! other configuration interface ([`is_configuration_import`]) is refused at start-up; one
+//! that imports none is composed as is (Spin's adapter has nothing to plug either).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use wac_graph::types::{Package, SubtypeChecker};
@@ -70,9 +74,9 @@ pub enum Error {
     /// A non-inheriting dependency importing a configuration interface.
     #[error(
         "not supported by spin-test-runtime: dependency '{dependency}' of component '{component}' does not inherit \
-         configuration but imports '{import}'; Spin would plug its deny-all adapter there so the call fails. Set \
-         `inherit_configuration = true` on the entry (or `dependencies_inherit_configuration = true` on the component) \
-         if it should share the component's configuration"
+         configuration but imports '{import}'; Spin would plug its deny-all adapter there so the call fails (this \
+         runtime denies only the SQLite interfaces that way). Set `dependencies_inherit_configuration = true` on the \
+         component if the dependency should share its configuration"
     )]
     DenyAdapterUnsupported {
         /// The component.
@@ -94,6 +98,16 @@ pub enum Error {
 
 /// Result alias for this module.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// The import that replaces a non-inheriting dependency's import `name`, for the
+/// interfaces this runtime denies by rewiring (see the module docs).
+pub fn deny_import_name(name: &str) -> Option<&'static str> {
+    match name {
+        "fermyon:spin/sqlite@2.0.0" => Some("spin-test-runtime:deny-fermyon-spin/sqlite@2.0.0"),
+        "spin:sqlite/sqlite@3.0.0" => Some("spin-test-runtime:deny-spin-sqlite/sqlite@3.0.0"),
+        _ => None,
+    }
+}
 
 /// Interfaces through which a component reaches configuration or the network; Spin's
 /// deny-all adapter cuts a non-inheriting dependency off from these.
@@ -223,6 +237,7 @@ pub fn compose(
 
     let mut by_import: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut prepared = Vec::new();
+    let mut deny_nodes: HashMap<&'static str, NodeId> = HashMap::new();
     for (dep_name, dep) in &component.dependencies {
         let matched: Vec<&String> = imports
             .iter()
@@ -239,17 +254,14 @@ pub fn compose(
             dependency: dep_name.clone(),
             message,
         };
-        let path =
-            match dep {
-                Dependency::Local { path, .. } => manifest_dir.join(path),
-                Dependency::AppComponent { component: id, .. } => manifest
-                    .component_source(id, manifest_dir)
-                    .ok_or_else(|| dep_err(format!("component {id:?} has no local source")))?,
-                _ => return Err(dep_err(
-                    "only `path` and `component` dependencies are supported by spin-test-runtime"
-                        .to_owned(),
-                )),
-            };
+        // `{ component = … }` is refused earlier (Spin 3.x does not accept it), registry
+        // and URL sources too (not supported here).
+        let Dependency::Local { path, .. } = dep else {
+            return Err(dep_err(
+                "only `path` dependencies are supported by spin-test-runtime".to_owned(),
+            ));
+        };
+        let path = manifest_dir.join(path);
         let dep_bytes = std::fs::read(&path).map_err(|e| {
             dep_err(format!(
                 "cannot read {}: {e} (has `spin build` run?)",
@@ -263,11 +275,12 @@ pub fn compose(
         let package = Package::from_bytes(&package_name, None, dep_bytes, graph.types_mut())
             .map_err(|e| dep_err(format!("{e:#}")))?;
         let world = package.ty();
-        if !dep.inherits(component.dependencies_inherit_configuration)
+        let inherits = dep.inherits(component.dependencies_inherit_configuration);
+        if !inherits
             && let Some(import) = graph.types()[world]
                 .imports
                 .keys()
-                .find(|i| is_configuration_import(i))
+                .find(|i| is_configuration_import(i) && deny_import_name(i).is_none())
         {
             return Err(Error::DenyAdapterUnsupported {
                 component: component_id.to_owned(),
@@ -279,6 +292,29 @@ pub fn compose(
             .register_package(package)
             .map_err(|e| dep_err(format!("{e:#}")))?;
         let instance = graph.instantiate(pkg);
+        if !inherits {
+            let denied: Vec<(String, wac_graph::types::ItemKind, &'static str)> = graph.types()
+                [world]
+                .imports
+                .iter()
+                .filter_map(|(name, kind)| {
+                    deny_import_name(name).map(|deny| (name.clone(), *kind, deny))
+                })
+                .collect();
+            for (import, kind, deny) in denied {
+                let node = match deny_nodes.get(deny) {
+                    Some(node) => *node,
+                    None => {
+                        let node = graph.import(deny, kind).map_err(|e| graph_err(&e))?;
+                        deny_nodes.insert(deny, node);
+                        node
+                    }
+                };
+                graph
+                    .set_instantiation_argument(instance, &import, node)
+                    .map_err(|e| graph_err(&e))?;
+            }
+        }
         for import in matched {
             by_import
                 .entry(import.clone())
@@ -389,5 +425,19 @@ mod tests {
         assert!(!is_configuration_import("wasi:io/streams@0.2.6"));
         assert!(!is_configuration_import("wasi:cli/environment@0.2.6"));
         assert!(!is_configuration_import("spinstack:session/session@0.1.0"));
+    }
+
+    #[test]
+    fn only_sqlite_is_denied_by_rewiring() {
+        assert_eq!(
+            deny_import_name("fermyon:spin/sqlite@2.0.0"),
+            Some("spin-test-runtime:deny-fermyon-spin/sqlite@2.0.0")
+        );
+        assert_eq!(
+            deny_import_name("spin:sqlite/sqlite@3.0.0"),
+            Some("spin-test-runtime:deny-spin-sqlite/sqlite@3.0.0")
+        );
+        assert_eq!(deny_import_name("fermyon:spin/variables@2.0.0"), None);
+        assert_eq!(deny_import_name("spin:postgres/postgres@3.0.0"), None);
     }
 }

@@ -1,4 +1,5 @@
-//! `spin-test-runtime [--from <spin.toml>] [--listen <addr:port>]`: serve an app like `spin up`.
+//! `spin-test-runtime [--from <spin.toml>] [--listen <addr:port>] [--state-dir <dir>]
+//! [--runtime-config-file <file>]`: serve an app like `spin up`.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -7,18 +8,25 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use spin_test_runtime::App;
+use spin_test_runtime::runtime_config::{Options, UserPath};
 use spin_test_runtime::variables::EnvProvider;
 
-const USAGE: &str = "usage: spin-test-runtime [--from <spin.toml>] [--listen <addr:port>]";
+const USAGE: &str = "usage: spin-test-runtime [--from <spin.toml>] [--listen <addr:port>] \
+                     [--state-dir <dir>] [--runtime-config-file <file>]\n\
+                     \x20 --state-dir <dir>              where the default SQLite database lives \
+                     (<dir>/sqlite_db.db; \"\" = in memory; default <manifest dir>/.spin)\n\
+                     \x20 --runtime-config-file <file>   Spin runtime config: state_dir, [sqlite_database.<label>]";
 
 struct Args {
     manifest: PathBuf,
     listen: SocketAddr,
+    runtime: Options,
 }
 
 fn parse_args() -> anyhow::Result<Args> {
     let mut manifest = PathBuf::from("spin.toml");
     let mut listen: SocketAddr = ([127, 0, 0, 1], 3000).into();
+    let mut runtime = Options::default();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -39,6 +47,8 @@ fn parse_args() -> anyhow::Result<Args> {
                     .parse()
                     .with_context(|| format!("--listen {v:?} is not an address:port"))?;
             }
+            "--state-dir" => runtime.state_dir = UserPath::from_arg(&value()?),
+            "--runtime-config-file" => runtime.runtime_config_file = Some(PathBuf::from(value()?)),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -50,7 +60,11 @@ fn parse_args() -> anyhow::Result<Args> {
     if manifest.is_dir() {
         manifest = manifest.join("spin.toml");
     }
-    Ok(Args { manifest, listen })
+    Ok(Args {
+        manifest,
+        listen,
+        runtime,
+    })
 }
 
 fn main() -> std::process::ExitCode {
@@ -82,7 +96,7 @@ async fn run() -> anyhow::Result<()> {
     let args = parse_args()?;
     // Spin's environment provider reads `.env` relative to the working directory.
     let env = EnvProvider::from_process(std::path::Path::new(".env"));
-    let app = App::load(&args.manifest, &[&env]).with_context(|| {
+    let app = App::load_with(&args.manifest, &[&env], &args.runtime).with_context(|| {
         format!(
             "cannot start the application in {}",
             args.manifest.display()
@@ -100,6 +114,9 @@ async fn run() -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let app = Arc::new(app);
     let mut stdout = std::io::stdout().lock();
+    if let Some(summary) = &app.sqlite_summary {
+        writeln!(stdout, "{summary}")?;
+    }
     stdout.write_all(spin_test_runtime::server::startup_message(&app, addr).as_bytes())?;
     stdout.flush()?;
     drop(stdout);

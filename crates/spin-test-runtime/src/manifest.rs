@@ -9,6 +9,14 @@
 //! settings, descriptions, `tool` tables) are parsed and ignored; features this runtime
 //! does not implement (remote sources, files, key-value stores, …) are refused by
 //! [`Manifest::check_supported`] with a message that says so.
+//!
+//! The project must keep running on Spin 3.x as well as 4.x, so
+//! [`Manifest::check_spin3_compatible`] also refuses what Spin 3.6.3's schema
+//! (`crates/manifest/src/schema/v2.rs` before the 4.0 split) does not know: a dependency
+//! written `{ component = "<id>" }`, and an `inherit_configuration` key on a dependency
+//! entry. Spin 3.6.3 stops at start-up on both ("data did not match any variant of
+//! untagged enum ComponentDependency"); the portable form is `{ path = "<file>.wasm" }`
+//! with `dependencies_inherit_configuration = true` on the component.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -48,6 +56,9 @@ pub enum Error {
     /// A valid Spin manifest using a feature this runtime does not implement.
     #[error("not supported by spin-test-runtime: {0}")]
     Unsupported(String),
+    /// A Spin 4 manifest form that Spin 3.x refuses at start-up.
+    #[error("{0}")]
+    Spin3Incompatible(String),
 }
 
 /// Result alias for this module.
@@ -143,8 +154,9 @@ pub struct Component {
     pub allowed_outbound_hosts: Vec<String>,
     #[serde(default, alias = "key-value-stores")]
     key_value_stores: Vec<String>,
+    /// SQLite database labels the component may open (kebab-case or snake_case).
     #[serde(default, alias = "sqlite-databases")]
-    sqlite_databases: Vec<String>,
+    pub sqlite_databases: Vec<String>,
     #[serde(default)]
     ai_models: Vec<String>,
     #[serde(default)]
@@ -425,6 +437,17 @@ impl Manifest {
                     Error::Invalid(format!("component {id:?} variable {name:?}: {reason}"))
                 })?;
             }
+            for label in component
+                .sqlite_databases
+                .iter()
+                .chain(&component.key_value_stores)
+            {
+                if !is_kebab_or_snake(label) {
+                    return Err(Error::Invalid(format!(
+                        "component {id:?} label {label:?}: expected kebab-case or snake_case"
+                    )));
+                }
+            }
             for (dep_name, dep) in &component.dependencies {
                 if let Dependency::AppComponent {
                     component: target, ..
@@ -500,8 +523,8 @@ impl Manifest {
             if !c.environment.is_empty() {
                 return unsupported("`environment`");
             }
-            if !c.key_value_stores.is_empty() || !c.sqlite_databases.is_empty() {
-                return unsupported("key-value stores or SQLite databases");
+            if !c.key_value_stores.is_empty() {
+                return unsupported("key-value stores");
             }
             if !c.ai_models.is_empty() {
                 return unsupported("`ai_models`");
@@ -514,13 +537,40 @@ impl Manifest {
                     Dependency::Local { .. } | Dependency::AppComponent { .. } => {}
                     _ => return unsupported(&format!("registry/URL dependency {name:?}")),
                 }
-                if let Some(InheritConfiguration::Some(keys)) = dep.inherit_configuration()
-                    && !keys.is_empty()
-                {
-                    // Spin 4 itself panics on selective inheritance ("not yet supported").
-                    return unsupported(&format!(
-                        "selective `inherit_configuration` on dependency {name:?}"
-                    ));
+            }
+        }
+        self.check_spin3_compatible()
+    }
+
+    /// Refuses the manifest forms Spin 3.6.3 does not accept (see the module docs), naming
+    /// the component and dependency.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Spin3Incompatible`].
+    pub fn check_spin3_compatible(&self) -> Result<()> {
+        const REFUSAL: &str = "Spin 3.x (3.6.3) does not accept this form and stops at start-up \
+                               (\"data did not match any variant of untagged enum ComponentDependency\")";
+        for (id, c) in &self.components {
+            for (name, dep) in &c.dependencies {
+                if let Dependency::AppComponent { component, .. } = dep {
+                    let source = self
+                        .components
+                        .get(component)
+                        .and_then(|target| target.source.as_str())
+                        .unwrap_or("<its .wasm file>");
+                    return Err(Error::Spin3Incompatible(format!(
+                        "component {id:?} dependency {name:?} is written `{{ component = {component:?} }}`: {REFUSAL}. \
+                         Write `{{ path = {source:?} }}` instead, and set `dependencies_inherit_configuration = true` \
+                         on component {id:?} if the dependency needs its configuration; keeping [component.{component}] \
+                         without a trigger still lets `spin build` build it"
+                    )));
+                }
+                if dep.inherit_configuration().is_some() {
+                    return Err(Error::Spin3Incompatible(format!(
+                        "component {id:?} dependency {name:?} has `inherit_configuration`: {REFUSAL}. \
+                         Remove it and set `dependencies_inherit_configuration = true` on component {id:?} instead"
+                    )));
                 }
             }
         }
@@ -559,6 +609,17 @@ pub fn validate_variable_name(name: &str) -> std::result::Result<(), String> {
         return Err("must not contain multiple consecutive underscores".to_owned());
     }
     Ok(())
+}
+
+/// Spin's `kebab_or_snake_case` rule for store and database labels.
+fn is_kebab_or_snake(label: &str) -> bool {
+    validate_kebab_id(label).is_ok() || validate_snake_id(label)
+}
+
+/// Spin's `SnakeId`: like a kebab id, with `_` for `-`.
+fn validate_snake_id(id: &str) -> bool {
+    let kebab = id.replace('_', "-");
+    !id.contains('-') && validate_kebab_id(&kebab).is_ok()
 }
 
 /// Spin's `KebabId` rules for component ids.
@@ -609,10 +670,11 @@ component = "web"
 source = "web.wasm"
 allowed_outbound_hosts = ["postgres://{{ db_host }}:5432"]
 dependencies_inherit_configuration = true
+sqlite_databases = ["default", "snake_case", "kebab-case"]
 [component.web.variables]
 url = "{{ db_url }}"
 [component.web.dependencies]
-"a:b/c@1.0.0" = { component = "lib", inherit_configuration = true }
+"a:b/c@1.0.0" = { path = "lib.wasm" }
 "d:e/f" = { path = "dep.wasm" }
 [component.web.build]
 command = "cargo build"
@@ -630,10 +692,80 @@ source = "lib.wasm"
         assert_eq!(web.dependencies.len(), 2);
         assert!(matches!(
             web.dependencies["a:b/c@1.0.0"],
-            Dependency::AppComponent { .. }
+            Dependency::Local { .. }
         ));
         assert!(web.dependencies["d:e/f"].inherits(web.dependencies_inherit_configuration));
+        assert_eq!(web.sqlite_databases.len(), 3);
         m.check_supported()
+    }
+
+    #[test]
+    fn refuses_what_spin_3_6_refuses() -> Result<()> {
+        let base = "spin_manifest_version = 2\n[application]\nname='a'\n[trigger]\n\
+                    [component.web]\nsource='web.wasm'\n[component.session]\nsource='target/session.wasm'\n\
+                    [component.web.dependencies]\n";
+        for (entry, needles) in [
+            (
+                "\"s:s/s@0.1.0\" = { component = 'session', inherit_configuration = true }",
+                &[
+                    "component \"web\" dependency \"s:s/s@0.1.0\" is written `{ component = \"session\" }`",
+                    "Spin 3.x (3.6.3) does not accept this form",
+                    "untagged enum ComponentDependency",
+                    "`{ path = \"target/session.wasm\" }`",
+                    "dependencies_inherit_configuration = true",
+                ][..],
+            ),
+            (
+                "\"s:s/s@0.1.0\" = { component = 'session' }",
+                &["is written `{ component = \"session\" }`"][..],
+            ),
+            (
+                "\"s:s/s@0.1.0\" = { path = 'x.wasm', inherit_configuration = true }",
+                &[
+                    "component \"web\" dependency \"s:s/s@0.1.0\" has `inherit_configuration`",
+                    "Spin 3.x (3.6.3) does not accept this form",
+                    "`dependencies_inherit_configuration = true` on component \"web\"",
+                ][..],
+            ),
+            (
+                "\"s:s/s@0.1.0\" = { path = 'x.wasm', inherit_configuration = false }",
+                &["has `inherit_configuration`"][..],
+            ),
+        ] {
+            let m = parse(&format!("{base}{entry}\n"))?;
+            let err = m.check_supported().expect_err("Spin 3.6.3 refuses this");
+            assert!(matches!(err, Error::Spin3Incompatible(_)), "{err:?}");
+            for needle in needles {
+                assert!(
+                    err.to_string().contains(needle),
+                    "{err} should mention {needle}"
+                );
+            }
+        }
+        // The portable form: a path dependency, inheritance on the component, and a
+        // component without a trigger.
+        let m = parse(&format!(
+            "{}\"s:s/s@0.1.0\" = {{ path = 'target/session.wasm' }}\n",
+            base.replace(
+                "source='web.wasm'",
+                "source='web.wasm'\ndependencies_inherit_configuration = true"
+            )
+        ))?;
+        m.check_supported()?;
+        assert!(m.components["web"].dependencies["s:s/s@0.1.0"].inherits(Some(true)));
+        Ok(())
+    }
+
+    #[test]
+    fn sqlite_labels_must_be_kebab_or_snake_case() {
+        expect_err(
+            "spin_manifest_version = 2\n[application]\nname='a'\n[trigger]\n[component.x]\nsource='x.wasm'\nsqlite_databases=['b@d']",
+            "expected kebab-case or snake_case",
+        );
+        expect_err(
+            "spin_manifest_version = 2\n[application]\nname='a'\n[trigger]\n[component.x]\nsource='x.wasm'\nsqlite_databases=['camelCase']",
+            "expected kebab-case or snake_case",
+        );
     }
 
     fn expect_err(text: &str, needle: &str) {

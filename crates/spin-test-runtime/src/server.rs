@@ -2,8 +2,8 @@
 //! for `wasi:http/incoming-handler@0.2` (`crates/trigger-http/src/{server,wasi,headers}.rs`).
 //!
 //! - `/.well-known/spin/health` answers `OK`; other paths under `/.well-known/spin/` are
-//!   the runtime's (`info` answers the app name as JSON, `pg-stats` the PostgreSQL call
-//!   counts when `SPIN_TEST_RUNTIME_PG_STATS=1`, anything else 404);
+//!   the runtime's (`info` answers the app name as JSON, `pg-stats` the PostgreSQL and
+//!   SQLite call counts when `SPIN_TEST_RUNTIME_PG_STATS=1`, anything else 404);
 //! - a path no route matches gets Spin's generic 404: status 404, empty body;
 //! - a matched request gets the absolute URI (`http://<Host header>/…`) and the `spin-*`
 //!   headers appended to its own headers, then runs in a new instance;

@@ -1,8 +1,9 @@
-//! The per-instance store data: WASI, `wasi:http`, PostgreSQL and variables state.
+//! The per-instance store data: WASI, `wasi:http`, PostgreSQL, SQLite and variables state.
 //!
 //! One [`InstanceState`] is created for every request (Spin instantiates a fresh instance
 //! per request for `wasi:http/incoming-handler@0.2`). The component's configuration —
-//! its id, resolved variables and allow-list — is shared by [`ComponentConfig`]; a
+//! its id, resolved variables, allow-list and SQLite databases — is shared by
+//! [`ComponentConfig`]; a
 //! composed dependency that inherits configuration runs inside the same instance, so it
 //! sees exactly the same configuration, as in Spin.
 
@@ -17,6 +18,7 @@ use wasmtime_wasi_http::{
 use crate::allowed_hosts::AllowedHosts;
 use crate::bindings::variables;
 use crate::pg::{PgState, PgView};
+use crate::sqlite::{Access as SqliteAccess, SqliteState};
 use crate::variables::{Error as VariableError, Variables};
 
 /// What a component may see of the application's configuration.
@@ -28,6 +30,8 @@ pub struct ComponentConfig {
     pub variables: Arc<Variables>,
     /// The component's resolved `allowed_outbound_hosts`.
     pub allowed_hosts: Arc<AllowedHosts>,
+    /// The component's `sqlite_databases` and the app's databases.
+    pub sqlite: Arc<SqliteAccess>,
 }
 
 /// The data of one store.
@@ -37,6 +41,7 @@ pub struct InstanceState {
     http: WasiHttpCtx,
     hooks: OutboundHttp,
     pg: PgState,
+    sqlite: SqliteState,
     config: Arc<ComponentConfig>,
 }
 
@@ -56,6 +61,7 @@ impl InstanceState {
             hooks: OutboundHttp {
                 allowed: config.allowed_hosts.clone(),
             },
+            sqlite: SqliteState::new(config.sqlite.clone(), pools.clone()),
             pg: PgState {
                 pools,
                 allowed_hosts: config.allowed_hosts.clone(),
@@ -70,6 +76,11 @@ impl InstanceState {
             table: &mut self.table,
             state: &self.pg,
         }
+    }
+
+    /// The SQLite state the SQLite host traits are implemented for.
+    pub fn sqlite(&mut self) -> &mut SqliteState {
+        &mut self.sqlite
     }
 
     /// The borrowed view the variables host trait is implemented for.

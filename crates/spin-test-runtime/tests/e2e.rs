@@ -1,6 +1,6 @@
 //! End-to-end: build the fixture components for wasm32-wasip2, serve them with the
-//! `spin-test-runtime` binary against a throwaway PostgreSQL database, and check what a
-//! client and the components observe.
+//! `spin-test-runtime` binary against a throwaway PostgreSQL database or Spin SQLite in a
+//! temporary state directory, and check what a client and the components observe.
 //!
 //! Needs the wasm32-wasip2 target and PostgreSQL reachable at `DATABASE_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`, trust auth).
@@ -19,13 +19,19 @@ fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// Builds the three fixtures once per test binary; returns the directory of the `.wasm`s.
+/// Builds the fixtures once per test binary; returns the directory of the `.wasm`s.
 fn built_fixtures() -> Result<&'static Path, String> {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     BUILT
         .get_or_init(|| {
             let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures");
-            for fixture in ["http-fixture", "lib-fixture", "consumer-fixture"] {
+            for fixture in [
+                "http-fixture",
+                "lib-fixture",
+                "consumer-fixture",
+                "sqlite-fixture",
+                "sqlite-lib-fixture",
+            ] {
                 let manifest = fixtures_dir().join(fixture).join("Cargo.toml");
                 let status = Command::new(env!("CARGO"))
                     .args([
@@ -119,7 +125,7 @@ struct Runtime {
     addr: SocketAddr,
     startup: String,
     stderr: PathBuf,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Runtime {
@@ -142,17 +148,31 @@ fn start(
     dotenv: Option<&str>,
     env: &[(&str, &str)],
 ) -> Result<Runtime, (i32, String)> {
+    let files: Vec<(&str, &str)> = dotenv.map(|d| (".env", d)).into_iter().collect();
+    start_with(manifest, &files, env, &[])
+}
+
+/// Writes `manifest` and `files` (name, content) into a fresh directory and starts the
+/// runtime there with the extra command-line `args`; returns its output when it exits
+/// instead of serving.
+fn start_with(
+    manifest: &str,
+    files: &[(&str, &str)],
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> Result<Runtime, (i32, String)> {
     let fail = |m: String| (-1, m);
     let dir = tempfile::tempdir().map_err(|e| fail(e.to_string()))?;
     std::fs::write(dir.path().join("spin.toml"), manifest).map_err(|e| fail(e.to_string()))?;
-    if let Some(dotenv) = dotenv {
-        std::fs::write(dir.path().join(".env"), dotenv).map_err(|e| fail(e.to_string()))?;
+    for (name, content) in files {
+        std::fs::write(dir.path().join(name), content).map_err(|e| fail(e.to_string()))?;
     }
     let stderr_path = dir.path().join("stderr.log");
     let stderr = std::fs::File::create(&stderr_path).map_err(|e| fail(e.to_string()))?;
     let mut command = Command::new(env!("CARGO_BIN_EXE_spin-test-runtime"));
     command
         .args(["--from", "spin.toml", "--listen", "127.0.0.1:0"])
+        .args(args)
         .current_dir(dir.path())
         .stdout(Stdio::piped())
         .stderr(stderr);
@@ -207,7 +227,7 @@ fn start(
                 addr,
                 startup: seen,
                 stderr: stderr_path,
-                _dir: dir,
+                dir,
             });
         }
         if Instant::now() > deadline {
@@ -515,6 +535,8 @@ fn serves_the_http_fixture_like_spin() -> TestResult {
 fn composes_dependencies_with_inherited_configuration() -> TestResult {
     let dir = built_fixtures()?;
     let db = Database::create()?;
+    // The form that runs on Spin 3.6.3 and 4.0.2 alike: a `path` dependency, inheritance
+    // set on the component, and the library kept as a component without a trigger.
     let manifest = format!(
         r#"
 spin_manifest_version = 2
@@ -523,25 +545,15 @@ name = "composed"
 [variables]
 db_url = {{ required = true, secret = true }}
 [[trigger.http]]
-route = "/by-component"
-component = "consumer-a"
-[[trigger.http]]
 route = "/by-path"
-component = "consumer-b"
+component = "consumer"
 
-[component.consumer-a]
-source = "{consumer}"
-allowed_outbound_hosts = ["postgres://127.0.0.1:5432"]
-variables = {{ db_url = "{{{{ db_url }}}}", greeting = "hello" }}
-[component.consumer-a.dependencies]
-"fixture:greeter/greet@0.1.0" = {{ component = "library", inherit_configuration = true }}
-
-[component.consumer-b]
+[component.consumer]
 source = "{consumer}"
 allowed_outbound_hosts = ["postgres://127.0.0.1:5432"]
 variables = {{ db_url = "{{{{ db_url }}}}", greeting = "bonjour" }}
 dependencies_inherit_configuration = true
-[component.consumer-b.dependencies]
+[component.consumer.dependencies]
 "fixture:greeter" = {{ path = "{library}" }}
 
 [component.library]
@@ -552,12 +564,6 @@ source = "{library}"
     );
     let rt = start(&manifest, None, &[("SPIN_VARIABLE_DB_URL", &db.url)])
         .map_err(|(code, err)| format!("runtime exited {code}: {err}"))?;
-    expect(
-        &get(rt.addr, "/by-component?name=ada", &[])?,
-        200,
-        "hello, ADA",
-        "component dependency",
-    )?;
     expect(
         &get(rt.addr, "/by-path?name=bob", &[])?,
         200,
@@ -660,7 +666,8 @@ fn refuses_to_start_with_clear_errors() -> TestResult {
     expect_refusal(
         &format!(
             "{header}[[trigger.http]]\nroute = '/'\ncomponent = 'c'\n[component.c]\nsource = '{}'\n\
-             [component.c.dependencies]\n\"other:pkg/iface\" = {{ path = '{}', inherit_configuration = true }}\n",
+             dependencies_inherit_configuration = true\n\
+             [component.c.dependencies]\n\"other:pkg/iface\" = {{ path = '{}' }}\n",
             dir.join("consumer_fixture.wasm").display(),
             dir.join("lib_fixture.wasm").display()
         ),
@@ -668,4 +675,302 @@ fn refuses_to_start_with_clear_errors() -> TestResult {
         &["dependency 'other:pkg/iface' doesn't match any imports of component 'c'"],
         &[],
     )
+}
+
+#[test]
+fn refuses_manifest_forms_spin_3_6_does_not_accept() -> TestResult {
+    let dir = built_fixtures()?;
+    let consumer = dir.join("consumer_fixture.wasm");
+    let library = dir.join("lib_fixture.wasm");
+    let manifest = |entry: &str| {
+        format!(
+            "spin_manifest_version = 2\n[application]\nname = 'x'\n[variables]\ndb_url = {{ default = 'x' }}\n\
+             [[trigger.http]]\nroute = '/'\ncomponent = 'web'\n\
+             [component.web]\nsource = '{}'\nvariables = {{ db_url = '{{{{ db_url }}}}', greeting = 'hi' }}\n\
+             [component.web.dependencies]\n\"fixture:greeter/greet@0.1.0\" = {entry}\n\
+             [component.session]\nsource = '{}'\n",
+            consumer.display(),
+            library.display()
+        )
+    };
+    expect_refusal(
+        &manifest("{ component = 'session', inherit_configuration = true }"),
+        &[],
+        &[
+            "component \"web\" dependency \"fixture:greeter/greet@0.1.0\"",
+            "{ component = \"session\" }",
+            "Spin 3.x (3.6.3) does not accept this form",
+            "data did not match any variant of untagged enum ComponentDependency",
+            "dependencies_inherit_configuration = true",
+        ],
+        &[],
+    )?;
+    expect_refusal(
+        &manifest(&format!(
+            "{{ path = '{}', inherit_configuration = true }}",
+            library.display()
+        )),
+        &[],
+        &[
+            "has `inherit_configuration`",
+            "Spin 3.x (3.6.3) does not accept this form",
+        ],
+        &[],
+    )
+}
+
+fn sqlite_manifest(dir: &Path, labels: &str) -> String {
+    format!(
+        r#"
+spin_manifest_version = 2
+[application]
+name = "sqlite-app"
+
+[[trigger.http]]
+route = "/sq/..."
+component = "sq"
+
+[[trigger.http]]
+route = "/inherit"
+component = "inheriting"
+
+[[trigger.http]]
+route = "/deny"
+component = "isolated"
+
+[component.sq]
+source = "{sq}"
+sqlite_databases = {labels}
+
+[component.inheriting]
+source = "{consumer}"
+sqlite_databases = ["default"]
+dependencies_inherit_configuration = true
+[component.inheriting.dependencies]
+"fixture:greeter/greet@0.1.0" = {{ path = "{library}" }}
+
+[component.isolated]
+source = "{consumer}"
+sqlite_databases = ["default"]
+[component.isolated.dependencies]
+"fixture:greeter/greet@0.1.0" = {{ path = "{library}" }}
+"#,
+        sq = dir.join("sqlite_fixture.wasm").display(),
+        consumer = dir.join("consumer_fixture.wasm").display(),
+        library = dir.join("sqlite_lib_fixture.wasm").display(),
+    )
+}
+
+fn expect_exact(reply: &Reply, body: &str, what: &str) -> TestResult {
+    if reply.status != 200 || reply.body != body {
+        return Err(format!(
+            "{what}: expected 200 {body:?}, got {} {:?}",
+            reply.status, reply.body
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn serves_spin_sqlite_with_a_persistent_state_dir() -> TestResult {
+    let dir = built_fixtures()?;
+    let state = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let state_arg = state.path().display().to_string();
+    let manifest = sqlite_manifest(dir, r#"["default"]"#);
+    let db_file = state.path().join("sqlite_db.db");
+
+    let rt = start_with(&manifest, &[], &[], &["--state-dir", &state_arg])
+        .map_err(|(code, err)| format!("runtime exited {code}: {err}"))?;
+    let a = rt.addr;
+    let summary = format!(
+        "Storing default SQLite data to \"{}\".\n",
+        db_file.display()
+    );
+    if !rt.startup.starts_with(&summary) || !rt.startup.contains("Serving http://") {
+        return Err(format!("startup output: {:?}", rt.startup));
+    }
+    expect_exact(&get(a, "/sq/create", &[])?, "created", "create table")?;
+    expect_exact(
+        &get(a, "/sq/insert?name=ada", &[])?,
+        "columns=id,name rows=int:1,text:ada",
+        "insert returning",
+    )?;
+    expect_exact(
+        &get(a, "/sq/v3", &[])?,
+        "rowid=2 changes=1",
+        "sqlite3 module",
+    )?;
+    expect_exact(
+        &get(a, "/sq/types", &[])?,
+        "columns=i,r,t,b,n,f,c rows=int:-9007199254740993,real:0.5,text:héllo,blob:[0, 1, 255],null,real:3,int:42",
+        "value mapping",
+    )?;
+    expect_exact(
+        &get(a, "/sq/first-statement-only", &[])?,
+        "columns=n rows=int:0",
+        "first statement only",
+    )?;
+    expect_exact(
+        &get(a, "/sq/errors", &[])?,
+        r#"syntax=Some(Error::Io("near \"SELEC\": syntax error in SELEC 1 at offset 0")) fk=Some(Error::Io("FOREIGN KEY constraint failed"))"#,
+        "SQLite errors",
+    )?;
+    expect_exact(
+        &get(a, "/sq/denied", &[])?,
+        "unlisted=Some(Error::AccessDenied) listed-undefined=Some(Error::AccessDenied)",
+        "unlisted labels",
+    )?;
+    expect_exact(
+        &get(a, "/sq/many", &[])?,
+        r#"opened=256 then Error::Io("too many connections opened")"#,
+        "256 connections per instance",
+    )?;
+    expect_exact(
+        &get(a, "/inherit?name=default", &[])?,
+        "sqlite says DEFAULT",
+        "inheriting dependency",
+    )?;
+    let denied = get(a, "/deny?name=default", &[])?;
+    if denied.status != 500 || denied.body != "open: Error::AccessDenied" {
+        return Err(format!(
+            "non-inheriting dependency: {} {:?}",
+            denied.status, denied.body
+        ));
+    }
+    drop(rt);
+
+    // A second `spin up` over the same state directory sees the same data.
+    let rt = start_with(&manifest, &[], &[], &["--state-dir", &state_arg])
+        .map_err(|(code, err)| format!("runtime exited {code}: {err}"))?;
+    expect_exact(
+        &get(rt.addr, "/sq/list", &[])?,
+        "columns=id,name rows=int:1,text:ada;int:2,text:from-v3",
+        "persistence across restarts",
+    )?;
+    expect_exact(
+        &get(rt.addr, "/sq/file", &[])?,
+        &format!("columns=file rows=text:{}", db_file.display()),
+        "database file",
+    )?;
+    if !db_file.is_file() {
+        return Err(format!("{} was not created", db_file.display()));
+    }
+    Ok(())
+}
+
+#[test]
+fn the_default_database_lives_in_dot_spin_or_in_memory() -> TestResult {
+    let dir = built_fixtures()?;
+    let manifest = sqlite_manifest(dir, r#"["default"]"#);
+
+    // No state directory given: `<manifest dir>/.spin/sqlite_db.db`.
+    let rt = start_with(&manifest, &[], &[], &[])
+        .map_err(|(code, err)| format!("runtime exited {code}: {err}"))?;
+    if !rt.startup.starts_with("Storing default SQLite data to \"")
+        || !rt.startup.contains("/.spin/sqlite_db.db\".\n")
+    {
+        return Err(format!("startup output: {:?}", rt.startup));
+    }
+    expect_exact(&get(rt.addr, "/sq/create", &[])?, "created", "create table")?;
+    let file = rt.dir.path().join(".spin/sqlite_db.db");
+    if !file.is_file() {
+        return Err(format!("{} was not created", file.display()));
+    }
+
+    // `--state-dir ""`: a fresh in-memory database per connection, so per request.
+    let rt = start_with(&manifest, &[], &[], &["--state-dir", ""])
+        .map_err(|(code, err)| format!("runtime exited {code}: {err}"))?;
+    if !rt
+        .startup
+        .starts_with("Storing default SQLite data to a temporary in-memory database.\n")
+    {
+        return Err(format!("startup output: {:?}", rt.startup));
+    }
+    expect_exact(&get(rt.addr, "/sq/create", &[])?, "created", "create table")?;
+    expect_exact(
+        &get(rt.addr, "/sq/list", &[])?,
+        r#"ERR Error::Io("no such table: items")"#,
+        "nothing persists in memory",
+    )?;
+    expect_exact(
+        &get(rt.addr, "/sq/file", &[])?,
+        "columns=file rows=text:",
+        "in-memory file name",
+    )?;
+    if rt.dir.path().join(".spin").exists() {
+        return Err("an in-memory run created .spin/".to_owned());
+    }
+    Ok(())
+}
+
+#[test]
+fn honours_sqlite_runtime_config() -> TestResult {
+    let dir = built_fixtures()?;
+    let manifest = sqlite_manifest(dir, r#"["default", "other"]"#);
+    let config = "[sqlite_database.default]\ntype = \"spin\"\npath = \"data/custom.db\"\n\
+                  [sqlite_database.other]\ntype = \"spin\"\n";
+    let rt = start_with(
+        &manifest,
+        &[("runtime-config.toml", config)],
+        &[],
+        &["--runtime-config-file", "runtime-config.toml"],
+    )
+    .map_err(|(code, err)| format!("runtime exited {code}: {err}"))?;
+    if !rt.startup.contains("/data/custom.db\".\n") {
+        return Err(format!("startup output: {:?}", rt.startup));
+    }
+    expect_exact(&get(rt.addr, "/sq/create", &[])?, "created", "create table")?;
+    let file = rt.dir.path().join("data/custom.db");
+    if !file.is_file() {
+        return Err(format!("{} was not created", file.display()));
+    }
+    expect_exact(
+        &get(rt.addr, "/sq/denied", &[])?,
+        "unlisted=Some(Error::AccessDenied) listed-undefined=None",
+        "a listed, configured label opens",
+    )?;
+
+    let header = "spin_manifest_version = 2\n[application]\nname = 'x'\n[[trigger.http]]\nroute = '/'\n\
+                  component = 'c'\n[component.c]\nsource = 'c.wasm'\n";
+    expect_refusal(
+        &format!("{header}sqlite_databases = ['default', 'analytics']\n"),
+        &[],
+        &[
+            "One or more components use SQLite databases which are not defined.",
+            "- Component c uses database 'analytics'",
+        ],
+        &[],
+    )?;
+    for (config, needle) in [
+        (
+            "[sqlite_database.default]\ntype = 'libsql'\nurl = 'https://db.example'\ntoken = 'secret-token'\n",
+            "not supported by spin-test-runtime",
+        ),
+        (
+            "[sqlite_database.default]\ntype = 'mysql'\n",
+            "Unknown database kind: mysql",
+        ),
+        (
+            "[sqlite_database.default]\ntype = 'spin'\nfilename = 'x'\n",
+            "unknown field `filename`",
+        ),
+        ("surprise = 1\n", "unused runtime config key(s): surprise"),
+    ] {
+        match start_with(
+            &format!("{header}sqlite_databases = ['default']\n"),
+            &[("rc.toml", config)],
+            &[],
+            &["--runtime-config-file", "rc.toml"],
+        ) {
+            Ok(rt) => return Err(format!("started at {} with {config:?}", rt.addr)),
+            Err((_, stderr)) => {
+                if !stderr.contains(needle) || stderr.contains("secret-token") {
+                    return Err(format!(
+                        "{config:?}: stderr should mention {needle:?}: {stderr}"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -1,5 +1,5 @@
-//! Opt-in counts of the guests' PostgreSQL calls and of the component requests they
-//! came from, for the benchmarks (`bench/run`) to report PostgreSQL round trips per
+//! Opt-in counts of the guests' PostgreSQL and SQLite calls and of the component requests
+//! they came from, for the benchmarks (`bench/run`) to report database round trips per
 //! request. Not part of Spin: with
 //! `SPIN_TEST_RUNTIME_PG_STATS=1` the runtime serves the counts as JSON at
 //! `/.well-known/spin/pg-stats` (the runtime's own namespace); without it that path is
@@ -9,7 +9,8 @@
 //! `deadpool-postgres` pool with `Clean` recycling): an `open` takes a pooled client,
 //! which runs the recycling batch (one round trip) unless the client is new; a `query`
 //! or `execute` of a statement string prepares it (one round trip) then binds and runs
-//! it (another).
+//! it (another). A SQLite `open` only creates the connection (SQLite opens the file at
+//! the first statement); each `execute` is one statement.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -28,6 +29,8 @@ pub struct PgStats {
     opens: AtomicU64,
     queries: AtomicU64,
     executes: AtomicU64,
+    sqlite_opens: AtomicU64,
+    sqlite_queries: AtomicU64,
 }
 
 /// Which call to count.
@@ -41,6 +44,10 @@ pub enum Call {
     Query,
     /// `connection.execute`.
     Execute,
+    /// SQLite `connection.open` (any interface version).
+    SqliteOpen,
+    /// SQLite `connection.execute` (any interface version).
+    SqliteQuery,
 }
 
 impl PgStats {
@@ -51,18 +58,22 @@ impl PgStats {
             Call::Open => &self.opens,
             Call::Query => &self.queries,
             Call::Execute => &self.executes,
+            Call::SqliteOpen => &self.sqlite_opens,
+            Call::SqliteQuery => &self.sqlite_queries,
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// `{"requests":…,"opens":…,"queries":…,"executes":…}`.
+    /// `{"requests":…,"opens":…,"queries":…,"executes":…,"sqlite_opens":…,"sqlite_queries":…}`.
     pub fn json(&self) -> String {
         format!(
-            "{{\"requests\":{},\"opens\":{},\"queries\":{},\"executes\":{}}}",
+            "{{\"requests\":{},\"opens\":{},\"queries\":{},\"executes\":{},\"sqlite_opens\":{},\"sqlite_queries\":{}}}",
             self.requests.load(Ordering::Relaxed),
             self.opens.load(Ordering::Relaxed),
             self.queries.load(Ordering::Relaxed),
-            self.executes.load(Ordering::Relaxed)
+            self.executes.load(Ordering::Relaxed),
+            self.sqlite_opens.load(Ordering::Relaxed),
+            self.sqlite_queries.load(Ordering::Relaxed)
         )
     }
 }
@@ -78,9 +89,13 @@ mod tests {
         stats.record(Call::Open);
         stats.record(Call::Query);
         stats.record(Call::Query);
+        stats.record(Call::SqliteOpen);
+        stats.record(Call::SqliteQuery);
+        stats.record(Call::SqliteQuery);
+        stats.record(Call::SqliteQuery);
         assert_eq!(
             stats.json(),
-            r#"{"requests":1,"opens":1,"queries":2,"executes":0}"#
+            r#"{"requests":1,"opens":1,"queries":2,"executes":0,"sqlite_opens":1,"sqlite_queries":3}"#
         );
     }
 }
