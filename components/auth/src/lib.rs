@@ -1,12 +1,8 @@
 //! The `auth` HTTP component: Better Auth's API under `/api/auth` (logic in
 //! `spinstack_auth`), with sessions through the imported `spinstack:session/sessions`
-//! interface, users and accounts ([`pg_users`]) and verification rows
-//! ([`pg_verifications`]) and, in production, rate-limit buckets ([`pg_rate_limit`]) in
-//! PostgreSQL, and the template's CORS.
-
-mod pg_rate_limit;
-mod pg_users;
-mod pg_verifications;
+//! interface; users and accounts, verification rows and, in production, rate-limit
+//! buckets through `spinstack-storage` on the request's database (`spinstack_glue::db`:
+//! Spin's SQLite or PostgreSQL, as `database_url` says); and the template's CORS.
 
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;
@@ -29,7 +25,6 @@ struct Settings {
     trusted: TrustedOrigins,
     base_url: String,
     production: bool,
-    database_url: String,
 }
 
 fn settings() -> Result<Settings, ConfigError> {
@@ -39,7 +34,6 @@ fn settings() -> Result<Settings, ConfigError> {
         trusted: TrustedOrigins::new(&better_auth_url, config.cors_origins()?),
         base_url: auth_base_url(&better_auth_url),
         production: config.node_env()? == NodeEnv::Production,
-        database_url: config.database_url()?,
     })
 }
 
@@ -51,7 +45,8 @@ fn serve(request: &Request) -> Response {
             return protocol_error(500, &e.to_string());
         }
     };
-    let store = pg_users::PgUsers::new(settings.database_url);
+    let db = spinstack_glue::db::Db::from_config();
+    let store = spinstack_storage::Store::new(&db);
     let ctx = AuthContext {
         trusted: settings.trusted,
         base_url: settings.base_url,

@@ -2,12 +2,12 @@
 //! `wasi:http` incoming request into a [`spinstack_http::Request`] and a
 //! [`spinstack_http::Response`] back into an outgoing response, keeping header order
 //! and repeated headers (several `Set-Cookie` lines), which the SDK's map-based
-//! `Request`/`Response` types would lose; and it reads Spin variables for
-//! `spinstack_config`. With the `session-import` feature it also provides the
+//! `Request`/`Response` types would lose; it reads Spin variables for
+//! `spinstack_config`, and opens the request's database ([`db`]). With the `session-import` feature it also provides the
 //! consumers' [`SessionResolver`](spinstack_sessions::SessionResolver) over the
 //! imported `spinstack:session/sessions` interface.
 
-pub mod pg;
+pub mod db;
 #[cfg(feature = "session-import")]
 mod session_bindings;
 #[cfg(feature = "session-import")]
@@ -124,7 +124,13 @@ pub async fn serve_with_cors(
             return send_response(out, protocol_error(400, "Unreadable request body")).await;
         }
     };
-    let cors = match spinstack_config::Config::new(&variable).cors_origins() {
+    let config = spinstack_config::Config::new(&variable);
+    // Production without a secret: no route may serve (spec sqlite-and-deploy.md §3.2).
+    if let Err(e @ spinstack_config::ConfigError::Missing(_)) = config.better_auth_secret() {
+        eprintln!("{component}: {e}");
+        return send_response(out, protocol_error(500, &e.to_string())).await;
+    }
+    let cors = match config.cors_origins() {
         Ok(origins) => spinstack_cors::CorsPolicy::new(origins),
         Err(e) => {
             eprintln!("{component}: {e}");

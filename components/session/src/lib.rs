@@ -1,11 +1,11 @@
 //! The `session` library component: exports `spinstack:session/sessions`
 //! (wit/session.wit) and is the only code that reads or writes the `session` table or
-//! holds the cookie-signing secret. The algorithms live in `spinstack-sessions`; this
-//! crate wires them to Spin variables ([`settings`]) and Spin's PostgreSQL
-//! ([`pg_store`]).
+//! holds the cookie-signing secret. The algorithms live in `spinstack-sessions` and the
+//! SQL of both backends in `spinstack-storage`; this crate wires them to Spin variables
+//! ([`settings`]) and to the request's database (`spinstack_glue::db`: Spin's SQLite or
+//! PostgreSQL, as `database_url` says).
 
 mod bindings;
-mod pg_store;
 mod settings;
 mod wit_convert;
 
@@ -16,19 +16,26 @@ use spinstack_cookies::{cookie_value, verify_signed_cookie};
 use spinstack_sessions::create::{self, remembered, session_cookies};
 use spinstack_sessions::{ResolveRequest, SessionLifecycle, SessionStore, resolve};
 
-use pg_store::PgSessionStore;
 use settings::Settings;
+use spinstack_glue::db::Db;
+use spinstack_storage::{Store, StoreError};
 
 struct Component;
 
-fn database(error: impl std::fmt::Display) -> Error {
-    Error::Database(error.to_string())
+/// A store failure: a configuration problem when the host refused the database (the
+/// message says what to set), a database failure otherwise.
+fn database(error: StoreError) -> Error {
+    if error.is_denied() {
+        Error::Configuration(error.to_string())
+    } else {
+        Error::Database(error.to_string())
+    }
 }
 
-fn load() -> Result<(Settings, PgSessionStore), Error> {
-    let settings = settings::load().map_err(|e| Error::Configuration(e.to_string()))?;
-    let store = PgSessionStore::new(settings.database_url.clone());
-    Ok((settings, store))
+fn load() -> Result<(Settings, Store<Db>), Error> {
+    let db = Db::from_config();
+    let settings = settings::load(&db)?;
+    Ok((settings, Store::new(db)))
 }
 
 fn cookie_lines(cookies: &[spinstack_cookies::SetCookie]) -> Vec<String> {

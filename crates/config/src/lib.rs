@@ -1,9 +1,15 @@
 //! The app's settings, read from Spin variables and validated with the original
-//! server's rules (spec orpc-and-template.md §1.5): `database_url` non-empty,
-//! `better_auth_secret` at least 32 characters, `better_auth_url` a URL, `cors_origin`
-//! one or more comma-separated URLs, `node_env` one of development/production/test
-//! (default development). An empty value counts as missing, as with t3-env's
-//! `emptyStringAsUndefined`.
+//! server's rules (spec orpc-and-template.md §1.5): `better_auth_secret` at least 32
+//! characters, `better_auth_url` a URL, `cors_origin` one or more comma-separated URLs,
+//! `node_env` one of development/production/test (default development). An empty
+//! value counts as missing, as with t3-env's `emptyStringAsUndefined`.
+//!
+//! The backend is chosen here and nowhere else ([`Config::database`]): an empty or
+//! unset `database_url` selects Spin's SQLite database `default` (the zero-setup first
+//! run; spec sqlite-and-deploy.md §3.2), a `postgres://`/`postgresql://` URL selects
+//! PostgreSQL. An empty `better_auth_secret` is allowed outside production
+//! ([`Config::better_auth_secret`] returns `None`): the app then generates one and keeps
+//! it in the database.
 //!
 //! Each getter validates one variable on demand, so a component only needs the
 //! variables it uses. Errors name the variable and never carry its value.
@@ -50,6 +56,29 @@ pub enum NodeEnv {
     Test,
 }
 
+/// Where the app keeps its data, from `database_url`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// Spin's SQLite database with this label (`default`): a file under `.spin/` with
+    /// `spin up`, or whatever the runtime configuration maps the label to.
+    Sqlite(&'static str),
+    /// PostgreSQL at this connection URL.
+    Postgres(String),
+}
+
+/// The SQLite label the app uses when `database_url` is empty.
+pub const SQLITE_LABEL: &str = "default";
+
+// The URL carries a password: never print it.
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite(label) => write!(f, "Sqlite({label:?})"),
+            Self::Postgres(_) => f.write_str("Postgres(<url>)"),
+        }
+    }
+}
+
 /// Typed access to the app's variables.
 pub struct Config<'a> {
     lookup: &'a Lookup<'a>,
@@ -73,22 +102,42 @@ impl<'a> Config<'a> {
         self.value(name)?.ok_or(ConfigError::Missing(name))
     }
 
-    /// `database_url`: the PostgreSQL connection string.
-    pub fn database_url(&self) -> Result<String, ConfigError> {
-        self.required("database_url")
+    /// `database_url`: which database the app uses. Empty or unset → Spin's SQLite
+    /// database [`SQLITE_LABEL`]; `postgres://` or `postgresql://` → PostgreSQL;
+    /// anything else is invalid (the error never echoes the value).
+    pub fn database(&self) -> Result<Database, ConfigError> {
+        let Some(url) = self.value("database_url")? else {
+            return Ok(Database::Sqlite(SQLITE_LABEL));
+        };
+        let scheme = url
+            .split_once("://")
+            .map(|(scheme, _)| scheme.to_ascii_lowercase());
+        match scheme.as_deref() {
+            Some("postgres" | "postgresql") => Ok(Database::Postgres(url)),
+            _ => Err(ConfigError::Invalid {
+                name: "database_url",
+                rule: "must be empty (Spin's SQLite database) or a postgres:// URL",
+            }),
+        }
     }
 
-    /// `better_auth_secret`: the cookie-signing key, at least 32 characters
-    /// (counted as JavaScript does, in UTF-16 units).
-    pub fn better_auth_secret(&self) -> Result<String, ConfigError> {
-        let secret = self.required("better_auth_secret")?;
+    /// `better_auth_secret`: the cookie-signing key, at least 32 characters (counted as
+    /// JavaScript does, in UTF-16 units). `None` when it is empty outside production:
+    /// the caller generates and stores one. Missing in production is an error.
+    pub fn better_auth_secret(&self) -> Result<Option<String>, ConfigError> {
+        let Some(secret) = self.value("better_auth_secret")? else {
+            return match self.node_env()? {
+                NodeEnv::Production => Err(ConfigError::Missing("better_auth_secret")),
+                NodeEnv::Development | NodeEnv::Test => Ok(None),
+            };
+        };
         if secret.encode_utf16().count() < 32 {
             return Err(ConfigError::Invalid {
                 name: "better_auth_secret",
                 rule: "must be at least 32 characters long",
             });
         }
-        Ok(secret)
+        Ok(Some(secret))
     }
 
     /// `better_auth_url`: the server's public base URL (http or https).
@@ -167,14 +216,72 @@ mod tests {
     }
 
     #[test]
-    fn missing_and_empty_are_missing() {
-        with(&[("database_url", "")], |c| {
-            assert_eq!(c.database_url(), Err(ConfigError::Missing("database_url")));
+    fn empty_or_unset_database_url_selects_sqlite() {
+        for vars in [&[][..], &[("database_url", "")][..]] {
+            with(vars, |c| {
+                assert_eq!(c.database(), Ok(Database::Sqlite("default")));
+            });
+        }
+    }
+
+    #[test]
+    fn postgres_urls_select_postgres() {
+        for url in [
+            "postgres://u:p@db.example.com:5432/app",
+            "postgresql://localhost/app?sslmode=disable",
+            "POSTGRES://localhost/app",
+        ] {
+            with(&[("database_url", url)], |c| {
+                assert_eq!(c.database(), Ok(Database::Postgres(url.to_owned())));
+            });
+        }
+    }
+
+    #[test]
+    fn other_database_urls_are_invalid_without_echoing_them() {
+        for url in [
+            "mysql://root:hunter2@db/app",
+            "file:local.db",
+            "libsql://x.turso.io",
+        ] {
+            with(&[("database_url", url)], |c| {
+                let err = c.database().expect_err(url);
+                let text = err.to_string();
+                assert!(text.contains("database_url"), "{text}");
+                assert!(!text.contains("hunter2") && !text.contains(url), "{text}");
+            });
+        }
+        let printed = format!(
+            "{:?}",
+            Database::Postgres("postgres://u:hunter2@h/d".to_owned())
+        );
+        assert!(!printed.contains("hunter2"));
+    }
+
+    #[test]
+    fn empty_secret_is_generated_outside_production_and_missing_in_it() {
+        for env in ["development", "test"] {
+            with(&[("better_auth_secret", ""), ("node_env", env)], |c| {
+                assert_eq!(c.better_auth_secret(), Ok(None));
+            });
+        }
+        with(&[], |c| assert_eq!(c.better_auth_secret(), Ok(None)));
+        with(&[("node_env", "production")], |c| {
             assert_eq!(
                 c.better_auth_secret(),
                 Err(ConfigError::Missing("better_auth_secret"))
             );
         });
+        let supplied = "s".repeat(40);
+        with(
+            &[
+                ("node_env", "production"),
+                ("better_auth_secret", &supplied),
+            ],
+            |c| {
+                assert_eq!(c.better_auth_secret(), Ok(Some(supplied.clone())));
+            },
+        );
     }
 
     #[test]
@@ -249,7 +356,7 @@ mod tests {
         let lookup = |_: &str| Err("vault down".to_owned());
         let config = Config::new(&lookup);
         assert!(matches!(
-            config.database_url(),
+            config.database(),
             Err(ConfigError::Unavailable {
                 name: "database_url",
                 ..

@@ -1,0 +1,245 @@
+//! The request's database connection: `database_url` chooses the backend
+//! ([`spinstack_config::Config::database`]) and this module binds Spin's host calls for
+//! it — `spin:postgres@3.0.0` through the SDK's `pg3`, or Spin's SQLite
+//! (`fermyon:spin/sqlite@2.0.0`, the interface every Spin 2.x–4.x host links) through
+//! the SDK's `sqlite` — to [`spinstack_sql::Connection`], which the stores of
+//! `spinstack-storage` speak. Nothing is opened until the first statement, so a request
+//! that never touches the database costs no round trip. On SQLite the first use also
+//! brings the schema up to date (`spinstack-sqlite-schema`: one local query when it
+//! already is).
+
+use std::cell::OnceCell;
+
+use spin_sdk::{pg3, sqlite};
+use spinstack_config::{Config, Database};
+use spinstack_sql::{Cell, Connection, Dialect, Param, Row, SqlError};
+
+/// One lazily opened connection to the app's database.
+pub struct Db {
+    backend: Result<Database, String>,
+    opened: OnceCell<Opened>,
+}
+
+enum Opened {
+    Postgres(pg3::Connection),
+    Sqlite(SqliteConnection),
+}
+
+impl Db {
+    /// The database `database_url` names (a configuration error is reported by the
+    /// first statement).
+    pub fn from_config() -> Self {
+        let backend = Config::new(&crate::variable)
+            .database()
+            .map_err(|e| e.to_string());
+        Self {
+            backend,
+            opened: OnceCell::new(),
+        }
+    }
+
+    fn opened(&self) -> Result<&Opened, SqlError> {
+        if let Some(opened) = self.opened.get() {
+            return Ok(opened);
+        }
+        let opened = match &self.backend {
+            Err(message) => return Err(SqlError::Denied(message.clone())),
+            Ok(Database::Postgres(url)) => Opened::Postgres(
+                pg3::Connection::open(&loopback_without_tls(url)).map_err(postgres_error)?,
+            ),
+            Ok(Database::Sqlite(label)) => {
+                let connection = SqliteConnection(
+                    sqlite::Connection::open(label).map_err(|e| sqlite_error(e, label))?,
+                );
+                spinstack_sqlite_schema::ensure_migrated(&connection).map_err(|e| match e {
+                    e if e.is_configuration() => SqlError::Denied(e.to_string()),
+                    other => SqlError::Statement(format!("migrating the SQLite database: {other}")),
+                })?;
+                Opened::Sqlite(connection)
+            }
+        };
+        Ok(self.opened.get_or_init(|| opened))
+    }
+}
+
+impl Connection for Db {
+    fn dialect(&self) -> Dialect {
+        match self.backend {
+            Ok(Database::Postgres(_)) => Dialect::Postgres,
+            Ok(Database::Sqlite(_)) | Err(_) => Dialect::Sqlite,
+        }
+    }
+
+    fn query(&self, sql: &str, params: &[Param]) -> Result<Vec<Row>, SqlError> {
+        match self.opened()? {
+            Opened::Postgres(connection) => postgres_query(connection, sql, params),
+            Opened::Sqlite(connection) => connection.query(sql, params),
+        }
+    }
+
+    fn execute(&self, sql: &str, params: &[Param]) -> Result<(), SqlError> {
+        match self.opened()? {
+            Opened::Postgres(connection) => connection
+                .execute(sql, &postgres_params(params))
+                .map(drop)
+                .map_err(postgres_error),
+            Opened::Sqlite(connection) => connection.execute(sql, params),
+        }
+    }
+}
+
+/// A loopback database needs no TLS, and Spin's client would reject a local server's
+/// self-signed certificate: unless the URL says otherwise, connect to `localhost` and
+/// `127.0.0.1` with `sslmode=disable`, so the URL `spinstack-migrate` accepts works
+/// here unchanged.
+fn loopback_without_tls(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?']).next().unwrap_or_default();
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = host_port
+        .rsplit_once(':')
+        .map_or(host_port, |(host, _)| host);
+    let loopback = matches!(host, "localhost" | "127.0.0.1");
+    if !loopback || url.contains("sslmode=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}sslmode=disable")
+}
+
+fn postgres_error(error: pg3::PgError) -> SqlError {
+    match error {
+        pg3::PgError::ConnectionFailed(message) if message.contains("not permitted") => {
+            SqlError::Denied(
+                "the PostgreSQL host of `database_url` is not allowed: set the Spin variables `db_host` and `db_port` to the host and port written in `database_url`".to_owned(),
+            )
+        }
+        pg3::PgError::ConnectionFailed(message) => SqlError::Unavailable(message),
+        pg3::PgError::BadParameter(message)
+        | pg3::PgError::QueryFailed(message)
+        | pg3::PgError::ValueConversionFailed(message)
+        | pg3::PgError::Other(message) => SqlError::Statement(message),
+    }
+}
+
+fn postgres_params(params: &[Param]) -> Vec<pg3::ParameterValue> {
+    params
+        .iter()
+        .map(|param| match param {
+            Param::Null => pg3::ParameterValue::DbNull,
+            Param::Text(text) => pg3::ParameterValue::Str(text.clone()),
+            Param::I32(n) => pg3::ParameterValue::Int32(*n),
+            Param::I64(n) => pg3::ParameterValue::Int64(*n),
+            Param::Bool(b) => pg3::ParameterValue::Boolean(*b),
+            Param::Millis(ms) => chrono::DateTime::from_timestamp_millis(*ms)
+                .map_or(pg3::ParameterValue::DbNull, |t| t.naive_utc().into()),
+        })
+        .collect()
+}
+
+fn postgres_query(
+    connection: &pg3::Connection,
+    sql: &str,
+    params: &[Param],
+) -> Result<Vec<Row>, SqlError> {
+    let rows = connection
+        .query(sql, &postgres_params(params))
+        .map_err(postgres_error)?
+        .rows;
+    rows.iter()
+        .map(|row| {
+            row.iter()
+                .map(postgres_cell)
+                .collect::<Result<Vec<_>, _>>()
+                .map(Row)
+        })
+        .collect()
+}
+
+fn postgres_cell(value: &pg3::DbValue) -> Result<Cell, SqlError> {
+    use pg3::{DbValue, Decode};
+    Ok(match value {
+        DbValue::DbNull => Cell::Null,
+        DbValue::Boolean(b) => Cell::Bool(*b),
+        DbValue::Int8(n) => Cell::Int(i64::from(*n)),
+        DbValue::Int16(n) => Cell::Int(i64::from(*n)),
+        DbValue::Int32(n) => Cell::Int(i64::from(*n)),
+        DbValue::Int64(n) => Cell::Int(*n),
+        DbValue::Floating32(x) => Cell::Real(f64::from(*x)),
+        DbValue::Floating64(x) => Cell::Real(*x),
+        DbValue::Str(text) => Cell::Text(text.clone()),
+        DbValue::Datetime(_) => Cell::Millis(
+            chrono::NaiveDateTime::decode(value)
+                .map_err(|e| SqlError::Decode(e.to_string()))?
+                .and_utc()
+                .timestamp_millis(),
+        ),
+        other => Cell::Other(format!("{other:?}")),
+    })
+}
+
+/// Spin's SQLite connection as a [`Connection`].
+pub struct SqliteConnection(sqlite::Connection);
+
+fn sqlite_error(error: sqlite::Error, label: &str) -> SqlError {
+    match error {
+        sqlite::Error::AccessDenied => SqlError::Denied(format!(
+            "the component may not open SQLite database `{label}`: list it in `sqlite_databases` in spin.toml"
+        )),
+        sqlite::Error::NoSuchDatabase => SqlError::Denied(format!(
+            "SQLite database `{label}` is not defined in the runtime configuration"
+        )),
+        sqlite::Error::InvalidConnection => {
+            SqlError::Unavailable(format!("SQLite database `{label}` could not be opened"))
+        }
+        sqlite::Error::DatabaseFull => SqlError::Statement("the database is full".to_owned()),
+        sqlite::Error::Io(message) => SqlError::Statement(message),
+    }
+}
+
+fn sqlite_value(param: &Param) -> sqlite::Value {
+    match param {
+        Param::Null => sqlite::Value::Null,
+        Param::Text(text) => sqlite::Value::Text(text.clone()),
+        Param::I32(n) => sqlite::Value::Integer(i64::from(*n)),
+        Param::I64(n) | Param::Millis(n) => sqlite::Value::Integer(*n),
+        Param::Bool(b) => sqlite::Value::Integer(i64::from(*b)),
+    }
+}
+
+impl Connection for SqliteConnection {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn query(&self, sql: &str, params: &[Param]) -> Result<Vec<Row>, SqlError> {
+        let values: Vec<sqlite::Value> = params.iter().map(sqlite_value).collect();
+        let result = self
+            .0
+            .execute(sql, &values)
+            .map_err(|e| sqlite_error(e, "default"))?;
+        Ok(result
+            .rows
+            .into_iter()
+            .map(|row| {
+                Row(row
+                    .values
+                    .into_iter()
+                    .map(|value| match value {
+                        sqlite::Value::Null => Cell::Null,
+                        sqlite::Value::Integer(n) => Cell::Int(n),
+                        sqlite::Value::Real(x) => Cell::Real(x),
+                        sqlite::Value::Text(text) => Cell::Text(text),
+                        sqlite::Value::Blob(_) => Cell::Other("blob".to_owned()),
+                    })
+                    .collect())
+            })
+            .collect())
+    }
+
+    fn execute(&self, sql: &str, params: &[Param]) -> Result<(), SqlError> {
+        self.query(sql, params).map(drop)
+    }
+}
