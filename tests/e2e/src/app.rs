@@ -1,10 +1,11 @@
 //! The app served by `spin-test-runtime`, started the way a user runs `spin up`: the
-//! repository's `spin.toml`, variables from `SPIN_VARIABLE_*`, a loopback port. The
-//! process is killed when the [`App`] is dropped; its stderr is kept for assertions.
+//! repository's `spin.toml`, variables from `SPIN_VARIABLE_*`, a loopback port, and —
+//! on SQLite — the test database's state directory (`--state-dir`). The process is
+//! killed when the [`App`] is dropped; its stderr is kept for assertions.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -12,7 +13,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-use crate::db::TestDb;
+use crate::db::{Backend, TestDb};
 use crate::http::{Reply, send};
 use crate::repo_root;
 
@@ -47,17 +48,20 @@ fn runtime_binary() -> anyhow::Result<PathBuf> {
 
 /// The variables of a normal test app over `db`.
 pub fn variables_for(db: &TestDb) -> Vec<(String, String)> {
-    [
+    let mut variables = vec![
         ("database_url", db.url()),
-        ("db_host", db.host()),
-        ("db_port", db.port().to_string()),
         ("better_auth_secret", SECRET.to_owned()),
         ("better_auth_url", "http://localhost:3000".to_owned()),
         ("cors_origin", format!("{WEB_ORIGIN},{OTHER_WEB_ORIGIN}")),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect()
+    ];
+    if db.backend() == Backend::Postgres {
+        variables.push(("db_host", db.host()));
+        variables.push(("db_port", db.port().to_string()));
+    }
+    variables
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
 }
 
 /// The variables of [`variables_for`] with some values replaced or added.
@@ -78,6 +82,7 @@ pub struct App {
     /// Where it listens.
     pub addr: SocketAddr,
     stderr: Arc<Mutex<Vec<String>>>,
+    stdout: Arc<Mutex<Vec<String>>>,
 }
 
 impl App {
@@ -86,14 +91,26 @@ impl App {
     /// # Errors
     /// When the runtime is missing or does not start serving.
     pub fn start(db: &TestDb) -> anyhow::Result<Self> {
-        Self::start_with(&variables_for(db))
+        Self::start_with(db, &variables_for(db))
     }
 
-    /// Starts the app with exactly these variables (name → value).
+    /// Starts the app over `db` with exactly these variables (name → value).
     ///
     /// # Errors
     /// When the runtime is missing, exits, or does not start serving in time.
-    pub fn start_with(variables: &[(String, String)]) -> anyhow::Result<Self> {
+    pub fn start_with(db: &TestDb, variables: &[(String, String)]) -> anyhow::Result<Self> {
+        Self::launch(db.state_dir(), variables)
+    }
+
+    /// Starts the app as `spin up --state-dir <state_dir>` would (the manifest
+    /// directory's `.spin/` when `None`) with exactly these variables.
+    ///
+    /// # Errors
+    /// When the runtime is missing, exits, or does not start serving in time.
+    pub fn launch(
+        state_dir: Option<&Path>,
+        variables: &[(String, String)],
+    ) -> anyhow::Result<Self> {
         let root = repo_root();
         let mut command = Command::new(runtime_binary()?);
         command
@@ -102,6 +119,9 @@ impl App {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        if let Some(dir) = state_dir {
+            command.arg("--state-dir").arg(dir);
+        }
         for (name, _) in std::env::vars() {
             if name.starts_with("SPIN_VARIABLE_") {
                 command.env_remove(name);
@@ -127,11 +147,16 @@ impl App {
             });
         }
         let (tx, rx) = mpsc::channel();
+        let stdout = Arc::new(Mutex::new(Vec::new()));
         if let Some(pipe) = child.stdout.take() {
+            let sink = Arc::clone(&stdout);
             std::thread::spawn(move || {
                 for line in BufReader::new(pipe).lines().map_while(Result::ok) {
                     if let Some(url) = line.trim().strip_prefix("Serving http://") {
                         let _ = tx.send(url.trim_end_matches('/').to_owned());
+                    }
+                    if let Ok(mut lines) = sink.lock() {
+                        lines.push(line);
                     }
                 }
             });
@@ -140,6 +165,7 @@ impl App {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             stderr,
+            stdout,
         };
         // Generous: the debug runtime compiles the components with Cranelift at start-up
         // (cached afterwards), and parallel tests on two cores start several at once.
@@ -164,6 +190,14 @@ impl App {
     /// Everything the runtime wrote to stderr so far.
     pub fn stderr_text(&self) -> String {
         self.stderr
+            .lock()
+            .map(|lines| lines.join("\n"))
+            .unwrap_or_default()
+    }
+
+    /// Everything the runtime wrote to stdout so far (its start-up lines).
+    pub fn stdout_text(&self) -> String {
+        self.stdout
             .lock()
             .map(|lines| lines.join("\n"))
             .unwrap_or_default()

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use spinstack_e2e::app::{App, SECRET, WEB_ORIGIN};
 use spinstack_e2e::cookies::signed;
-use spinstack_e2e::db::TestDb;
+use spinstack_e2e::db::{Backend, Param, TestDb};
 use spinstack_e2e::http::Reply;
 use spinstack_e2e::now_ms;
 
@@ -56,9 +56,8 @@ fn post(app: &App, path: &str, headers: &[(&str, &str)], body: &str) -> Result<R
     app.request("POST", path, headers, body.as_bytes())
 }
 
-#[tokio::test]
-async fn golden_exchanges_of_the_rpc_protocol() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn golden_exchanges_of_the_rpc_protocol(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
     let ok = (200, Some("application/json"), r#"{"json":"OK"}"#.to_owned());
 
@@ -220,9 +219,8 @@ fn sign_up(app: &App, email: &str) -> Result<(String, Value)> {
     Ok((cookie, reply.json()?["user"].clone()))
 }
 
-#[tokio::test]
-async fn private_data_for_a_signed_up_user() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn private_data_for_a_signed_up_user(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
     let (cookie, user) = sign_up(&app, "ada@example.com")?;
 
@@ -281,24 +279,27 @@ async fn private_data_for_a_signed_up_user() -> Result<()> {
 async fn seed_session(db: &TestDb, created: i64) -> Result<String> {
     let user_id = "user0000000000000000000000000001";
     let token = "tokAAAAAAAAAAAAAAAAAAAAAAAAAAAA1";
-    db.client
-        .execute(
-            r#"INSERT INTO "user" (id, name, email, email_verified, image, created_at, updated_at)
-               VALUES ($1, 'Grace', 'grace@example.com', false, NULL,
-                       to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC',
-                       to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC')"#,
-            &[&user_id, &(created as f64)],
-        )
-        .await?;
-    db.client
-        .execute(
-            r#"INSERT INTO session (id, expires_at, token, created_at, updated_at, ip_address, user_agent, user_id)
-               VALUES ('sess0000000000000000000000000001', to_timestamp($1::float8 / 1000) AT TIME ZONE 'UTC', $2,
-                       to_timestamp($3::float8 / 1000) AT TIME ZONE 'UTC',
-                       to_timestamp($3::float8 / 1000) AT TIME ZONE 'UTC', '', 'e2e-agent', $4)"#,
-            &[&((created + 7 * DAY) as f64), &token, &(created as f64), &user_id],
-        )
-        .await?;
+    db.execute(
+        r#"INSERT INTO "user" (id, name, email, email_verified, image, created_at, updated_at)
+           VALUES ($1, 'Grace', 'grace@example.com', $2, NULL, $3, $3)"#,
+        &[
+            Param::text(user_id),
+            Param::Bool(false),
+            Param::Millis(created),
+        ],
+    )
+    .await?;
+    db.execute(
+        r#"INSERT INTO session (id, expires_at, token, created_at, updated_at, ip_address, user_agent, user_id)
+           VALUES ('sess0000000000000000000000000001', $1, $2, $3, $3, '', 'e2e-agent', $4)"#,
+        &[
+            Param::Millis(created + 7 * DAY),
+            Param::text(token),
+            Param::Millis(created),
+            Param::text(user_id),
+        ],
+    )
+    .await?;
     Ok(format!(
         "better-auth.session_token={}",
         signed(SECRET, token)
@@ -306,19 +307,14 @@ async fn seed_session(db: &TestDb, created: i64) -> Result<String> {
 }
 
 async fn expiry(db: &TestDb) -> Result<i64> {
-    let row = db
-        .client
-        .query_one(
-            "SELECT (extract(epoch FROM expires_at) * 1000)::int8 FROM session",
-            &[],
-        )
-        .await?;
-    Ok(row.get(0))
+    Ok(db
+        .query_one("SELECT expires_at FROM session", &[])
+        .await?
+        .millis(0)?)
 }
 
-#[tokio::test]
-async fn a_session_refresh_reaches_the_browser() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn a_session_refresh_reaches_the_browser(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
     let created = now_ms() - 2 * DAY;
     let cookie = seed_session(&db, created).await?;
@@ -356,12 +352,11 @@ async fn a_session_refresh_reaches_the_browser() -> Result<()> {
     assert!(again.all("set-cookie").is_empty());
 
     // Expired: 401, and the clearing cookies go out as get-session sends them.
-    db.client
-        .execute(
-            "UPDATE session SET expires_at = now() - interval '1 minute'",
-            &[],
-        )
-        .await?;
+    db.execute(
+        "UPDATE session SET expires_at = $1",
+        &[Param::Millis(now_ms() - 60_000)],
+    )
+    .await?;
     let expired = post(&app, "/rpc/privateData", &[JSON, ("cookie", &cookie)], "{}")?;
     assert_eq!(expired.status, 401);
     assert_eq!(expired.all("set-cookie").len(), 3);
@@ -370,14 +365,11 @@ async fn a_session_refresh_reaches_the_browser() -> Result<()> {
 }
 
 async fn rows(db: &TestDb) -> Result<Vec<(i32, String, bool)>> {
-    let rows = db
-        .client
-        .query("SELECT id, text, completed FROM todo ORDER BY id", &[])
-        .await?;
-    Ok(rows
+    db.query("SELECT id, text, completed FROM todo ORDER BY id", &[])
+        .await?
         .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect())
+        .map(|r| Ok((r.i32(0)?, r.text(1)?, r.bool(2)?)))
+        .collect()
 }
 
 fn invalid(issues: &str) -> String {
@@ -386,9 +378,8 @@ fn invalid(issues: &str) -> String {
     )
 }
 
-#[tokio::test]
-async fn todo_procedures_over_rpc_and_rest() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn todo_procedures_over_rpc_and_rest(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
     let rpc =
         |path: &str, body: &str| post(&app, &format!("/rpc/todo/{path}"), &[ORIGIN, JSON], body);
@@ -555,10 +546,9 @@ async fn todo_procedures_over_rpc_and_rest() -> Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn a_missing_table_is_an_internal_server_error() -> Result<()> {
-    let db = TestDb::create().await?;
-    db.client.batch_execute("DROP TABLE todo").await?;
+async fn a_missing_table_is_an_internal_server_error(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
+    db.batch("DROP TABLE todo").await?;
     let app = App::start(&db)?;
     let reply = post(&app, "/rpc/todo/getAll", &[JSON], "{}")?;
     assert_eq!(
@@ -574,3 +564,11 @@ async fn a_missing_table_is_an_internal_server_error() -> Result<()> {
     assert!(!reply.text().contains("todo\" does not exist"));
     Ok(())
 }
+
+spinstack_e2e::on_both_backends!(
+    golden_exchanges_of_the_rpc_protocol,
+    private_data_for_a_signed_up_user,
+    a_session_refresh_reaches_the_browser,
+    todo_procedures_over_rpc_and_rest,
+    a_missing_table_is_an_internal_server_error,
+);

@@ -4,8 +4,9 @@
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use spinstack_e2e::app::{App, WEB_ORIGIN};
-use spinstack_e2e::db::TestDb;
+use spinstack_e2e::db::{Backend, Dialect, Param, TestDb};
 use spinstack_e2e::http::Reply;
+use spinstack_e2e::now_ms;
 
 const JSON: (&str, &str) = ("content-type", "application/json");
 const ORIGIN: (&str, &str) = ("origin", WEB_ORIGIN);
@@ -18,9 +19,8 @@ fn sign_up(app: &App, email: &str, password: &str) -> Result<Reply> {
     )
 }
 
-#[tokio::test]
-async fn sign_up_creates_user_account_and_session_atomically() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn sign_up_creates_user_account_and_session_atomically(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
 
     let reply = sign_up(&app, "Ada@Example.com", "password1234")?;
@@ -58,25 +58,21 @@ async fn sign_up_creates_user_account_and_session_atomically() -> Result<()> {
     assert!(set_cookie[0].ends_with("; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=None"));
 
     let row = db
-        .client
         .query_one(
             r#"SELECT u.email, a.provider_id, a.account_id = u.id, a.password, s.token, s.user_agent, s.ip_address,
-                      (extract(epoch FROM s.expires_at - s.created_at))::int8
+                      s.expires_at, s.created_at
                FROM "user" u JOIN account a ON a.user_id = u.id JOIN session s ON s.user_id = u.id"#,
             &[],
         )
         .await?;
-    assert_eq!(row.get::<_, String>(0), "ada@example.com");
-    assert_eq!(row.get::<_, String>(1), "credential");
-    assert!(row.get::<_, bool>(2));
-    assert!(
-        row.get::<_, String>(3)
-            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
-    );
-    assert_eq!(row.get::<_, String>(4), token);
-    assert_eq!(row.get::<_, String>(5), "e2e-agent");
-    assert_eq!(row.get::<_, String>(6), "");
-    assert_eq!(row.get::<_, i64>(7), 7 * 86_400);
+    assert_eq!(row.text(0)?, "ada@example.com");
+    assert_eq!(row.text(1)?, "credential");
+    assert!(row.bool(2)?);
+    assert!(row.text(3)?.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    assert_eq!(row.text(4)?, token);
+    assert_eq!(row.text(5)?, "e2e-agent");
+    assert_eq!(row.text(6)?, "");
+    assert_eq!(row.millis(7)? - row.millis(8)?, 7 * 86_400_000);
 
     // The cookie works for get-session.
     let cookie = reply
@@ -92,20 +88,15 @@ async fn sign_up_creates_user_account_and_session_atomically() -> Result<()> {
         duplicate.text(),
         r#"{"message":"User already exists. Use another email.","code":"USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"}"#
     );
-    let users: i64 = db
-        .client
-        .query_one(r#"SELECT count(*) FROM "user""#, &[])
-        .await?
-        .get(0);
-    assert_eq!(users, 1);
+    assert_eq!(db.count(r#"SELECT count(*) FROM "user""#, &[]).await?, 1);
 
     // A failing session insert (a trigger the test plants) leaves no user and no account.
-    db.client
-        .batch_execute(
-            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+    db.batch(match db.dialect() {
+        Dialect::Postgres => "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
              CREATE TRIGGER refuse_sessions BEFORE INSERT ON session FOR EACH ROW EXECUTE FUNCTION refuse();",
-        )
-        .await?;
+        Dialect::Sqlite => "CREATE TRIGGER refuse_sessions BEFORE INSERT ON session BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+    })
+    .await?;
     let failed = sign_up(&app, "grace@example.com", "password1234")?;
     assert_eq!(failed.status, 500);
     assert!(
@@ -113,22 +104,19 @@ async fn sign_up_creates_user_account_and_session_atomically() -> Result<()> {
         "no internals leaked: {}",
         failed.text()
     );
-    let partial: i64 = db
-        .client
-        .query_one(
+    let partial = db
+        .count(
             r#"SELECT (SELECT count(*) FROM "user" WHERE email = 'grace@example.com')
                     + (SELECT count(*) FROM account a JOIN "user" u ON u.id = a.user_id WHERE u.email = 'grace@example.com')"#,
             &[],
         )
-        .await?
-        .get(0);
+        .await?;
     assert_eq!(partial, 0, "no half-written rows");
     Ok(())
 }
 
-#[tokio::test]
-async fn sign_up_validation_errors_match_better_auth() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn sign_up_validation_errors_match_better_auth(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
     let cases = [
         (
@@ -181,18 +169,13 @@ async fn sign_up_validation_errors_match_better_auth() -> Result<()> {
             r#"{"message":"Invalid origin","code":"INVALID_ORIGIN"}"#
         )
     );
-    let users: i64 = db
-        .client
-        .query_one(r#"SELECT count(*) FROM "user""#, &[])
-        .await?
-        .get(0);
+    let users = db.count(r#"SELECT count(*) FROM "user""#, &[]).await?;
     assert_eq!(users, 0);
     Ok(())
 }
 
-#[tokio::test]
-async fn sign_in_sign_out_and_remember_me() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn sign_in_sign_out_and_remember_me(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
     assert_eq!(
         sign_up(&app, "alice@example.com", "password1234")?.status,
@@ -259,15 +242,13 @@ async fn sign_in_sign_out_and_remember_me() -> Result<()> {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let lifetime: i64 = db
-        .client
+    let times = db
         .query_one(
-            "SELECT extract(epoch FROM expires_at - created_at)::int8 FROM session WHERE token = $1",
-            &[&token],
+            "SELECT expires_at, created_at FROM session WHERE token = $1",
+            &[Param::text(&token)],
         )
-        .await?
-        .get(0);
-    assert_eq!(lifetime, 86_400);
+        .await?;
+    assert_eq!(times.millis(0)? - times.millis(1)?, 86_400_000);
 
     // POST /get-session is refused as upstream does without deferSessionRefresh.
     let post_session = app.post_json("/api/auth/get-session", Some(&cookie), &json!({}))?;
@@ -311,14 +292,12 @@ async fn sign_in_sign_out_and_remember_me() -> Result<()> {
     );
     let after = app.request("GET", "/api/auth/get-session", &[("cookie", &cookie)], b"")?;
     assert_eq!(after.text(), "null");
-    let sessions: i64 = db
-        .client
-        .query_one(
+    let sessions = db
+        .count(
             "SELECT count(*) FROM session WHERE token = $1",
-            &[&body["token"].as_str().unwrap_or_default()],
+            &[Param::text(body["token"].as_str().unwrap_or_default())],
         )
-        .await?
-        .get(0);
+        .await?;
     assert_eq!(sessions, 0, "sign-out deleted the row");
     Ok(())
 }
@@ -343,21 +322,25 @@ process.stdout.write(`${salt}:${key.toString('hex')}`);
     Ok(String::from_utf8(output.stdout)?)
 }
 
-#[tokio::test]
-async fn legacy_scrypt_hash_signs_in_and_is_upgraded_to_argon2id() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn legacy_scrypt_hash_signs_in_and_is_upgraded_to_argon2id(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
     let password = "ｐａｓｓｗｏｒｄ１２３４"; // NFKC-normalised by both sides
     let legacy = node_scrypt_hash(password)?;
-    db.client
-        .batch_execute(&format!(
-            r#"INSERT INTO "user" (id, name, email, email_verified, created_at, updated_at)
-               VALUES ('legacyuser0000000000000000000000', 'Legacy', 'legacy@example.com', true, now(), now());
-               INSERT INTO account (id, account_id, provider_id, user_id, password, created_at, updated_at)
-               VALUES ('legacyaccount0000000000000000000', 'legacyuser0000000000000000000000', 'credential',
-                       'legacyuser0000000000000000000000', '{legacy}', now(), now());"#
-        ))
-        .await?;
+    let now = Param::Millis(now_ms());
+    db.execute(
+        r#"INSERT INTO "user" (id, name, email, email_verified, created_at, updated_at)
+           VALUES ('legacyuser0000000000000000000000', 'Legacy', 'legacy@example.com', $1, $2, $2)"#,
+        &[Param::Bool(true), now.clone()],
+    )
+    .await?;
+    db.execute(
+        r#"INSERT INTO account (id, account_id, provider_id, user_id, password, created_at, updated_at)
+           VALUES ('legacyaccount0000000000000000000', 'legacyuser0000000000000000000000', 'credential',
+                   'legacyuser0000000000000000000000', $1, $2, $2)"#,
+        &[Param::text(&legacy), now],
+    )
+    .await?;
     let sign_in = |pw: &str| {
         app.post_json(
             "/api/auth/sign-in/email",
@@ -366,21 +349,19 @@ async fn legacy_scrypt_hash_signs_in_and_is_upgraded_to_argon2id() -> Result<()>
         )
     };
     assert_eq!(sign_in("wrong-password")?.status, 401);
-    let stored: String = db
-        .client
+    let stored = db
         .query_one("SELECT password FROM account", &[])
         .await?
-        .get(0);
+        .text(0)?;
     assert_eq!(stored, legacy, "a failed sign-in does not touch the hash");
 
     let first = sign_in(password)?;
     assert_eq!(first.status, 200, "{}", first.text());
     assert_eq!(first.json()?["user"]["emailVerified"], true);
-    let upgraded: String = db
-        .client
+    let upgraded = db
         .query_one("SELECT password FROM account", &[])
         .await?
-        .get(0);
+        .text(0)?;
     assert!(upgraded.starts_with("$argon2id$"), "{upgraded}");
     assert_eq!(
         sign_in("password1234")?.status,
@@ -390,16 +371,14 @@ async fn legacy_scrypt_hash_signs_in_and_is_upgraded_to_argon2id() -> Result<()>
     assert_eq!(sign_in(password)?.status, 200);
 
     // A malformed stored hash is a plain 401, never a 500.
-    db.client
-        .batch_execute("UPDATE account SET password = 'not-a-hash'")
+    db.execute("UPDATE account SET password = 'not-a-hash'", &[])
         .await?;
     assert_eq!(sign_in(password)?.status, 401);
     Ok(())
 }
 
-#[tokio::test]
-async fn concurrent_sign_ups_with_one_email_make_one_user() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn concurrent_sign_ups_with_one_email_make_one_user(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = std::sync::Arc::new(App::start(&db)?);
     let racers: Vec<_> = (0..4)
         .map(|_| {
@@ -420,30 +399,21 @@ async fn concurrent_sign_ups_with_one_email_make_one_user() -> Result<()> {
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 422, 422, 422]);
     let counts = db
-        .client
         .query_one(
             r#"SELECT (SELECT count(*) FROM "user"), (SELECT count(*) FROM account), (SELECT count(*) FROM session)"#,
             &[],
         )
         .await?;
-    assert_eq!(
-        (
-            counts.get::<_, i64>(0),
-            counts.get::<_, i64>(1),
-            counts.get::<_, i64>(2)
-        ),
-        (1, 1, 1)
-    );
+    assert_eq!((counts.i64(0)?, counts.i64(1)?, counts.i64(2)?), (1, 1, 1));
     Ok(())
 }
 
-#[tokio::test]
-async fn production_rate_limit_holds_across_instances() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn production_rate_limit_holds_across_instances(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let variables = spinstack_e2e::app::variables_with(&db, &[("node_env", "production")]);
     // Two app processes over one database: the limit is shared through PostgreSQL.
-    let first = App::start_with(&variables)?;
-    let second = App::start_with(&variables)?;
+    let first = App::start_with(&db, &variables)?;
+    let second = App::start_with(&db, &variables)?;
     let attempt = |app: &App| {
         app.post_json(
             "/api/auth/sign-in/email",
@@ -455,16 +425,12 @@ async fn production_rate_limit_holds_across_instances() -> Result<()> {
     assert_eq!(attempt(&second)?.status, 401);
     assert_eq!(attempt(&first)?.status, 401);
     let refused = attempt(&second)?;
-    let buckets: Vec<(String, i32, i64)> = db
-        .client
+    let buckets = db
         .query(
             "SELECT key, count, last_request FROM spinstack_rate_limit",
             &[],
         )
-        .await?
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
+        .await?;
     assert_eq!(
         refused.status,
         429,
@@ -495,3 +461,12 @@ async fn production_rate_limit_holds_across_instances() -> Result<()> {
     }
     Ok(())
 }
+
+spinstack_e2e::on_both_backends!(
+    sign_up_creates_user_account_and_session_atomically,
+    sign_up_validation_errors_match_better_auth,
+    sign_in_sign_out_and_remember_me,
+    legacy_scrypt_hash_signs_in_and_is_upgraded_to_argon2id,
+    concurrent_sign_ups_with_one_email_make_one_user,
+    production_rate_limit_holds_across_instances,
+);

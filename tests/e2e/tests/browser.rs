@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use spinstack_e2e::app::{App, variables_with};
-use spinstack_e2e::db::TestDb;
+use spinstack_e2e::db::{Backend, TestDb};
 use spinstack_e2e::repo_root;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -103,12 +103,10 @@ fn echo(pipe: impl Read + Send + 'static, run: &str) -> JoinHandle<()> {
 /// deleted theirs), no todo (it deleted the one it added), and rate-limit buckets only
 /// in production (where Better Auth's limiter is on, and the scenario stays under it).
 async fn check_rows(db: &TestDb, production: bool) -> Result<()> {
-    let buckets: i64 = db
-        .client
-        .query_one("SELECT count(*) FROM spinstack_rate_limit", &[])
+    let buckets = db
+        .count("SELECT count(*) FROM spinstack_rate_limit", &[])
         .await
-        .context("counting rate-limit buckets")?
-        .get(0);
+        .context("counting rate-limit buckets")?;
     ensure!(
         (buckets > 0) == production,
         "{buckets} rate-limit buckets, yet the limiter should be {}",
@@ -119,12 +117,10 @@ async fn check_rows(db: &TestDb, production: bool) -> Result<()> {
         ("session", 0, "no session left after the sign-outs"),
         ("todo", 0, "no todo left after the delete"),
     ] {
-        let count: i64 = db
-            .client
-            .query_one(&format!("SELECT count(*) FROM \"{table}\""), &[])
+        let count = db
+            .count(&format!("SELECT count(*) FROM \"{table}\""), &[])
             .await
-            .with_context(|| format!("counting {table} rows"))?
-            .get(0);
+            .with_context(|| format!("counting {table} rows"))?;
         ensure!(
             count == expected,
             "expected {meaning}; {table} has {count} rows"
@@ -134,11 +130,10 @@ async fn check_rows(db: &TestDb, production: bool) -> Result<()> {
 }
 
 /// The app as `spin up` runs it locally: `node_env` development.
-#[tokio::test]
-async fn browser_development() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn browser_development(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let web_origin = format!("http://localhost:{}", free_port()?);
-    let app = App::start_with(&variables_with(&db, &[("cors_origin", &web_origin)]))?;
+    let app = App::start_with(&db, &variables_with(&db, &[("cors_origin", &web_origin)]))?;
     drive_browser(
         &app,
         &web_origin,
@@ -152,18 +147,20 @@ async fn browser_development() -> Result<()> {
 /// `better_auth_url`, so the session cookie is `__Secure-better-auth.session_token` as
 /// on a real deployment. The transport stays plain-HTTP loopback: Chromium accepts
 /// `Secure` (and `__Secure-`) cookies from `http://localhost`, its secure context.
-#[tokio::test]
-async fn browser_production() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn browser_production(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let web_origin = format!("http://localhost:{}", free_port()?);
-    let app = App::start_with(&variables_with(
+    let app = App::start_with(
         &db,
-        &[
-            ("cors_origin", &web_origin),
-            ("node_env", "production"),
-            ("better_auth_url", "https://localhost:3000"),
-        ],
-    ))?;
+        &variables_with(
+            &db,
+            &[
+                ("cors_origin", &web_origin),
+                ("node_env", "production"),
+                ("better_auth_url", "https://localhost:3000"),
+            ],
+        ),
+    )?;
     drive_browser(
         &app,
         &web_origin,
@@ -172,3 +169,5 @@ async fn browser_production() -> Result<()> {
     )?;
     check_rows(&db, true).await
 }
+
+spinstack_e2e::on_both_backends!(browser_development, browser_production,);

@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result, ensure};
 use spinstack_e2e::app::{App, WEB_ORIGIN};
-use spinstack_e2e::db::TestDb;
+use spinstack_e2e::db::{Backend, TestDb};
 use spinstack_e2e::repo_root;
 
 /// Runs `node --test <file>` in `tests/node` against `app`.
@@ -26,16 +26,16 @@ fn node_test(app: &App, file: &str) -> Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn better_auth_client() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn better_auth_client(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
     node_test(&app, "better-auth-client.test.mjs")
 }
 
-#[tokio::test]
-async fn orpc_client() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn orpc_client(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
     node_test(&app, "orpc-client.test.mjs")
 }
+
+spinstack_e2e::on_both_backends!(better_auth_client, orpc_client,);

@@ -5,7 +5,7 @@ use anyhow::Result;
 use serde_json::json;
 use spinstack_e2e::app::{App, OTHER_WEB_ORIGIN, SECRET, WEB_ORIGIN, variables_with};
 use spinstack_e2e::cookies::signed;
-use spinstack_e2e::db::TestDb;
+use spinstack_e2e::db::{Backend, Param, TestDb};
 use spinstack_e2e::http::Reply;
 use spinstack_e2e::now_ms;
 
@@ -16,9 +16,8 @@ fn body(reply: &Reply) -> String {
     reply.text()
 }
 
-#[tokio::test]
-async fn site_routes_health_check_and_unknown_paths() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn site_routes_health_check_and_unknown_paths(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
 
     let root = app.request("GET", "/", &[], b"")?;
@@ -87,9 +86,8 @@ fn assert_cors_base(reply: &Reply) {
     assert_eq!(reply.header("vary"), Some("Origin"));
 }
 
-#[tokio::test]
-async fn cors_preflights_and_actual_responses() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn cors_preflights_and_actual_responses(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
     // One path per component: rpc, auth, openapi, and the catch-all.
     for path in [
@@ -200,24 +198,30 @@ const DAY: i64 = 86_400_000;
 async fn seed(db: &TestDb, suffix: &str, created: i64, expires: i64) -> Result<String> {
     let user_id = format!("user{suffix:0>28}");
     let token = format!("tok{suffix:A>29}");
-    db.client
-        .execute(
-            r#"INSERT INTO "user" (id, name, email, email_verified, image, created_at, updated_at)
-               VALUES ($1, 'Alice ' || $2, 'alice' || $2 || '@example.com', false, NULL,
-                       to_timestamp($3::float8 / 1000) AT TIME ZONE 'UTC',
-                       to_timestamp($3::float8 / 1000) AT TIME ZONE 'UTC')"#,
-            &[&user_id, &suffix, &(created as f64)],
-        )
-        .await?;
-    db.client
-        .execute(
-            r#"INSERT INTO session (id, expires_at, token, created_at, updated_at, ip_address, user_agent, user_id)
-               VALUES ($1, to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC', $3,
-                       to_timestamp($4::float8 / 1000) AT TIME ZONE 'UTC',
-                       to_timestamp($4::float8 / 1000) AT TIME ZONE 'UTC', '', 'e2e-agent', $5)"#,
-            &[&format!("sess{suffix:0>28}"), &(expires as f64), &token, &(created as f64), &user_id],
-        )
-        .await?;
+    db.execute(
+        r#"INSERT INTO "user" (id, name, email, email_verified, image, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, NULL, $5, $5)"#,
+        &[
+            Param::text(&user_id),
+            Param::Text(format!("Alice {suffix}")),
+            Param::Text(format!("alice{suffix}@example.com")),
+            Param::Bool(false),
+            Param::Millis(created),
+        ],
+    )
+    .await?;
+    db.execute(
+        r#"INSERT INTO session (id, expires_at, token, created_at, updated_at, ip_address, user_agent, user_id)
+           VALUES ($1, $2, $3, $4, $4, '', 'e2e-agent', $5)"#,
+        &[
+            Param::Text(format!("sess{suffix:0>28}")),
+            Param::Millis(expires),
+            Param::text(&token),
+            Param::Millis(created),
+            Param::text(&user_id),
+        ],
+    )
+    .await?;
     Ok(token)
 }
 
@@ -243,14 +247,13 @@ fn iso(ms: i64) -> String {
 }
 
 async fn session_expiry(db: &TestDb, token: &str) -> Result<Option<i64>> {
-    let row = db
-        .client
-        .query_opt(
-            "SELECT (extract(epoch FROM expires_at) * 1000)::int8 FROM session WHERE token = $1",
-            &[&token],
+    let rows = db
+        .query(
+            "SELECT expires_at FROM session WHERE token = $1",
+            &[Param::text(token)],
         )
         .await?;
-    Ok(row.map(|r| r.get(0)))
+    Ok(rows.first().map(|r| r.millis(0)).transpose()?)
 }
 
 fn cookie(token: &str) -> String {
@@ -263,9 +266,8 @@ const CLEARED: [&str; 3] = [
     "better-auth.dont_remember=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=None",
 ];
 
-#[tokio::test]
-async fn get_session_through_the_composed_session_component() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn get_session_through_the_composed_session_component(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
     let now = now_ms();
 
@@ -334,9 +336,8 @@ async fn get_session_through_the_composed_session_component() -> Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn expired_session_clears_cookies_and_deletes_the_row() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn expired_session_clears_cookies_and_deletes_the_row(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
     let now = now_ms();
     let token = seed(&db, "2", now - 8 * DAY, now - 60_000).await?;
@@ -365,9 +366,8 @@ async fn expired_session_clears_cookies_and_deletes_the_row() -> Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn day_old_session_slides_unless_refresh_is_disabled() -> Result<()> {
-    let db = TestDb::create().await?;
+async fn day_old_session_slides_unless_refresh_is_disabled(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
     let app = App::start(&db)?;
     let now = now_ms();
     let created = now - 2 * DAY;
@@ -409,13 +409,12 @@ async fn day_old_session_slides_unless_refresh_is_disabled() -> Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn https_base_url_uses_secure_prefixed_cookie_names() -> Result<()> {
-    let db = TestDb::create().await?;
-    let app = App::start_with(&variables_with(
+async fn https_base_url_uses_secure_prefixed_cookie_names(backend: Backend) -> Result<()> {
+    let db = TestDb::create(backend).await?;
+    let app = App::start_with(
         &db,
-        &[("better_auth_url", "https://api.example.com")],
-    ))?;
+        &variables_with(&db, &[("better_auth_url", "https://api.example.com")]),
+    )?;
     let now = now_ms();
     let token = seed(&db, "4", now, now + 7 * DAY).await?;
     let secure = format!("__Secure-{}", cookie(&token));
@@ -433,17 +432,17 @@ async fn https_base_url_uses_secure_prefixed_cookie_names() -> Result<()> {
 
 #[tokio::test]
 async fn database_and_configuration_failures_are_clean_errors() -> Result<()> {
-    let db = TestDb::create().await?;
+    let db = TestDb::postgres().await?;
     let now = now_ms();
     let token = seed(&db, "5", now, now + 7 * DAY).await?;
     let failed = r#"{"message":"Failed to get session","code":"FAILED_TO_GET_SESSION"}"#;
 
     // A database nobody listens on (port 1), allowed by the manifest.
     let url = db.url().replace(&format!(":{}/", db.port()), ":1/");
-    let app = App::start_with(&variables_with(
+    let app = App::start_with(
         &db,
-        &[("database_url", &url), ("db_port", "1")],
-    ))?;
+        &variables_with(&db, &[("database_url", &url), ("db_port", "1")]),
+    )?;
     let reply = app.request(
         "GET",
         "/api/auth/get-session",
@@ -455,8 +454,18 @@ async fn database_and_configuration_failures_are_clean_errors() -> Result<()> {
     assert_eq!(body(&anonymous), "null", "no cookie, no database needed");
     drop(app);
 
-    // A database host the manifest does not allow.
-    let app = App::start_with(&variables_with(&db, &[("db_host", "db.invalid")]))?;
+    // A database host the manifest does not allow (loopback hosts always are): the log
+    // says which variables to set.
+    let app = App::start_with(
+        &db,
+        &variables_with(
+            &db,
+            &[(
+                "database_url",
+                "postgres://postgres@db.example.invalid:5432/app",
+            )],
+        ),
+    )?;
     let reply = app.request(
         "GET",
         "/api/auth/get-session",
@@ -464,12 +473,28 @@ async fn database_and_configuration_failures_are_clean_errors() -> Result<()> {
         b"",
     )?;
     assert_eq!((reply.status, body(&reply).as_str()), (500, failed));
-    assert!(app.stderr_shows("not permitted"), "{}", app.stderr_text());
+    assert!(app.stderr_shows("`db_host`"), "{}", app.stderr_text());
     drop(app);
+
+    // A loopback database is reachable whatever name the URL uses, without db_host.
+    for name in ["localhost", "127.0.0.1"] {
+        let url = db.url().replacen(&db.host(), name, 1);
+        let mut variables = variables_with(&db, &[("database_url", &url)]);
+        variables.retain(|(key, _)| key != "db_host" && key != "db_port");
+        let app = App::start_with(&db, &variables)?;
+        let reply = app.request(
+            "GET",
+            "/api/auth/get-session",
+            &[("cookie", &cookie(&token))],
+            b"",
+        )?;
+        assert_eq!(reply.status, 200, "{name}: {}", body(&reply));
+        assert_eq!(reply.json()?["session"]["token"], token.as_str());
+    }
 
     // A short secret: the session lookup fails cleanly and the log names the variable.
     let short_secret = variables_with(&db, &[("better_auth_secret", "short-secret-value")]);
-    let app = App::start_with(&short_secret)?;
+    let app = App::start_with(&db, &short_secret)?;
     let reply = app.request(
         "GET",
         "/api/auth/get-session",
@@ -486,7 +511,10 @@ async fn database_and_configuration_failures_are_clean_errors() -> Result<()> {
     drop(app);
 
     // An invalid cors_origin: a clear error naming it, never its value.
-    let app = App::start_with(&variables_with(&db, &[("cors_origin", "not an origin")]))?;
+    let app = App::start_with(
+        &db,
+        &variables_with(&db, &[("cors_origin", "not an origin")]),
+    )?;
     let reply = app.request("POST", "/rpc/healthCheck", &[], b"")?;
     assert_eq!(reply.status, 500);
     let text = body(&reply);
@@ -496,3 +524,12 @@ async fn database_and_configuration_failures_are_clean_errors() -> Result<()> {
     );
     Ok(())
 }
+
+spinstack_e2e::on_both_backends!(
+    site_routes_health_check_and_unknown_paths,
+    cors_preflights_and_actual_responses,
+    get_session_through_the_composed_session_component,
+    expired_session_clears_cookies_and_deletes_the_row,
+    day_old_session_slides_unless_refresh_is_disabled,
+    https_base_url_uses_secure_prefixed_cookie_names,
+);

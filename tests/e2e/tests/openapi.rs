@@ -16,7 +16,7 @@ use std::process::Command;
 use anyhow::{Context, Result, ensure};
 use serde_json::Value;
 use spinstack_e2e::app::{App, WEB_ORIGIN, variables_with};
-use spinstack_e2e::db::TestDb;
+use spinstack_e2e::db::{Backend, TestDb};
 use spinstack_e2e::repo_root;
 
 const ORIGIN: (&str, &str) = ("origin", WEB_ORIGIN);
@@ -52,7 +52,7 @@ fn fetch_document(app: &App) -> Result<Value> {
 
 #[tokio::test]
 async fn document_and_page_are_served_like_the_original() -> Result<()> {
-    let db = TestDb::create().await?;
+    let db = TestDb::create(Backend::Sqlite).await?;
     let app = App::start(&db)?;
     let origin = format!("http://{}", app.addr);
 
@@ -148,11 +148,11 @@ async fn document_and_page_are_served_like_the_original() -> Result<()> {
 
 #[tokio::test]
 async fn secure_cookie_name_behind_https() -> Result<()> {
-    let db = TestDb::create().await?;
-    let app = App::start_with(&variables_with(
+    let db = TestDb::create(Backend::Sqlite).await?;
+    let app = App::start_with(
         &db,
-        &[("better_auth_url", "https://api.example.com")],
-    ))?;
+        &variables_with(&db, &[("better_auth_url", "https://api.example.com")]),
+    )?;
     let doc = fetch_document(&app)?;
     assert_eq!(
         doc["components"]["securitySchemes"]["sessionCookie"]["name"],
@@ -163,7 +163,7 @@ async fn secure_cookie_name_behind_https() -> Result<()> {
 
 #[tokio::test]
 async fn document_validates_as_openapi_3_1() -> Result<()> {
-    let db = TestDb::create().await?;
+    let db = TestDb::create(Backend::Sqlite).await?;
     let app = App::start(&db)?;
     let doc = fetch_document(&app)?;
     let dir = tempdir()?;
@@ -179,7 +179,7 @@ async fn document_validates_as_openapi_3_1() -> Result<()> {
 
 #[tokio::test]
 async fn schemathesis_finds_no_failure_with_a_session() -> Result<()> {
-    let db = TestDb::create().await?;
+    let db = TestDb::create(Backend::Sqlite).await?;
     let app = App::start(&db)?;
     let cookie = sign_up(&app)?;
     let spec_url = format!("http://{}/api-reference/spec.json", app.addr);
@@ -227,11 +227,7 @@ async fn schemathesis_finds_no_failure_with_a_session() -> Result<()> {
     // The fuzzer reached Better Auth through the path items' own `servers` (had it
     // sent them under `/api-reference`, the plain 404s would have failed the checks):
     // it signed users up besides ours.
-    let users: i64 = db
-        .client
-        .query_one(r#"SELECT count(*) FROM "user""#, &[])
-        .await?
-        .get(0);
+    let users = db.count(r#"SELECT count(*) FROM "user""#, &[]).await?;
     ensure!(users > 1, "the fuzzer signed nobody up ({users} user)");
     ensure!(
         !app.stderr_text().contains("panicked"),
