@@ -252,3 +252,43 @@ async fn production_without_a_secret_is_a_configuration_error() -> Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn an_in_memory_database_is_refused_rather_than_losing_data() -> Result<()> {
+    // `spin up --state-dir ""` (or a registry app without a state dir): Spin's `default`
+    // database is a fresh one per connection, so no session could outlive its request.
+    let app = App::launch(Some(std::path::Path::new("")), &[])?;
+    let reply = sign_up(&app, "lost@example.com")?;
+    assert_eq!(reply.status, 500, "{}", reply.text());
+    assert!(
+        app.stderr_shows("in memory"),
+        "the log says why and what to do: {}",
+        app.stderr_text()
+    );
+    let health = app.request(
+        "POST",
+        "/rpc/healthCheck",
+        &[("content-type", "application/json")],
+        b"{}",
+    )?;
+    assert_eq!(
+        health.status, 200,
+        "routes without the database keep working"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_database_url_of_another_kind_is_a_configuration_error_naming_it() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let url = "mysql://root:hunter2@db.example.com/app";
+    let app = App::launch(
+        Some(dir.path()),
+        &[("database_url".to_owned(), url.to_owned())],
+    )?;
+    let reply = sign_up(&app, "mysql@example.com")?;
+    assert_eq!(reply.status, 500, "{}", reply.text());
+    assert!(app.stderr_shows("database_url"), "{}", app.stderr_text());
+    assert!(!app.stderr_text().contains("hunter2") && !reply.text().contains("hunter2"));
+    Ok(())
+}

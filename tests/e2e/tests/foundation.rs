@@ -476,9 +476,14 @@ async fn database_and_configuration_failures_are_clean_errors() -> Result<()> {
     assert!(app.stderr_shows("`db_host`"), "{}", app.stderr_text());
     drop(app);
 
-    // A loopback database is reachable whatever name the URL uses, without db_host.
+    // A loopback database is reachable whatever name the URL uses, without db_host,
+    // and with the URL spinstack-migrate takes (no sslmode: the app connects to
+    // loopback without TLS, where Spin's client would reject a self-signed certificate).
     for name in ["localhost", "127.0.0.1"] {
-        let url = db.url().replacen(&db.host(), name, 1);
+        let url = db
+            .url()
+            .replacen(&db.host(), name, 1)
+            .replace("?sslmode=disable", "");
         let mut variables = variables_with(&db, &[("database_url", &url)]);
         variables.retain(|(key, _)| key != "db_host" && key != "db_port");
         let app = App::start_with(&db, &variables)?;
