@@ -1,8 +1,11 @@
 //! Owns the trusted-origin list and Better Auth's `matchesOriginPattern` (spec §5.1,
 //! as better-auth 1.7.5 implements it): which URLs, origins and relative paths count
-//! as trusted.
+//! as trusted. One deliberate difference: a relative path that resolves to a
+//! protocol-relative one (`/..//evil.com`, `/.//evil.com`, `/%2e%2e//evil.com`) is not
+//! safe here, while 1.7.5 accepts it and then redirects to `//evil.com`
+//! (see [`is_safe_relative_url`] and [`is_protocol_relative_path`]).
 
-use url::Url;
+use url::{Position, Url};
 
 use crate::glob::glob_match;
 
@@ -107,11 +110,17 @@ fn has_control_character(value: &str) -> bool {
 /// better-auth 1.7.5's `isSafeRelativeURL`: starts with one `/` (not `//`), has no
 /// backslash, no control character, no encoded `/` or `\` (`%2f`, `%5c`) before any
 /// `?` or `#`, and resolves against an arbitrary origin to that same origin.
+///
+/// Stricter than 1.7.5 (a deliberate difference): neither the value nor its path once
+/// resolved may be protocol-relative ([`is_protocol_relative_path`]). 1.7.5 accepts
+/// `/..//evil.com` (it resolves to `https://<same origin>//evil.com`) and its
+/// `appendQueryParams` then answers `Location: //evil.com?error=…`, an open redirect.
 pub fn is_safe_relative_url(value: &str) -> bool {
     if !value.starts_with('/')
         || value.starts_with("//")
         || value.contains('\\')
         || has_control_character(value)
+        || is_protocol_relative_path(value)
     {
         return false;
     }
@@ -123,7 +132,31 @@ pub fn is_safe_relative_url(value: &str) -> bool {
     const BASE: &str = "https://better-auth.invalid";
     Url::parse(BASE)
         .and_then(|base| base.join(value))
-        .is_ok_and(|joined| joined.origin().ascii_serialization() == BASE)
+        .is_ok_and(|joined| {
+            joined.origin().ascii_serialization() == BASE
+                && !is_protocol_relative_path(&joined[Position::BeforePath..])
+        })
+}
+
+/// Whether `path` (what follows an origin, starting with `/` or `\`) is one a browser
+/// or a front-end router could take for a protocol-relative URL: a backslash first
+/// (browsers read it as `/` in http(s) URLs), or a `/` followed by `/`, `\`, or an
+/// encoded slash or backslash, encoded any number of times (`%2f`, `%5c`, `%252f`…).
+/// Tabs and newlines, which browsers strip, are the caller's to refuse.
+pub fn is_protocol_relative_path(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else {
+        return path.starts_with('\\');
+    };
+    if rest.starts_with(['/', '\\']) {
+        return true;
+    }
+    // `%` then any number of `25` (an encoded `%`), then `2f` or `5c`.
+    rest.strip_prefix('%').is_some_and(|escape| {
+        let decoded = escape.trim_start_matches("25");
+        decoded
+            .get(..2)
+            .is_some_and(|hex| hex.eq_ignore_ascii_case("2f") || hex.eq_ignore_ascii_case("5c"))
+    })
 }
 
 /// A custom-scheme URL split by plain string operations: lower-cased scheme and
@@ -275,6 +308,8 @@ mod tests {
         ("/\u{85}x", "http://localhost:3001", true, false),
         ("/%zz", "http://localhost:3001", true, true),
         ("/", "http://localhost:3001", true, true),
+        ("/./x/../y", "http://localhost:3001", true, true),
+        ("/..", "http://localhost:3001", true, true),
         (
             "https://app.example.com",
             "https://*.example.com",
@@ -378,6 +413,61 @@ mod tests {
                 trusted,
                 "{url:?} against {pattern:?} (relative paths allowed: {relative})"
             );
+        }
+    }
+
+    /// Relative paths better-auth 1.7.5 accepts (each resolves to its own origin) but
+    /// that resolve to, or spell, a protocol-relative path: refused here.
+    #[test]
+    fn paths_resolving_to_protocol_relative_ones_are_unsafe() {
+        for value in [
+            "/..//evil.com",
+            "/.//evil.com",
+            "/./..//evil.com",
+            "/..///evil.com",
+            "/a/..//evil.com",
+            "/a/../..//evil.com",
+            "/%2e%2e//evil.com",
+            "/%2E%2E//evil.com",
+            "/%2e//evil.com",
+            "/.%2e//evil.com",
+            "/..//evil.com?x=1#f",
+            "/%252f/evil.com",
+            "/%25255C/evil.com",
+        ] {
+            assert!(!is_safe_relative_url(value), "{value}");
+            assert!(
+                !matches_origin_pattern(value, "http://localhost:3001", true),
+                "{value}"
+            );
+        }
+        for value in [
+            "/%25/x",
+            "/%252e/x",
+            "/a//b",
+            "/a/..",
+            "/?//evil.com",
+            "/#//x",
+        ] {
+            assert!(is_safe_relative_url(value), "{value}");
+        }
+    }
+
+    #[test]
+    fn protocol_relative_paths() {
+        for path in [
+            "//x",
+            "/\\x",
+            "\\x",
+            "/%2fx",
+            "/%5Cx",
+            "/%252Fx",
+            "/%2525255cx",
+        ] {
+            assert!(is_protocol_relative_path(path), "{path}");
+        }
+        for path in ["/", "/x//", "/%25", "/%252", "/%2", "/%20/x", "x", ""] {
+            assert!(!is_protocol_relative_path(path), "{path}");
         }
     }
 

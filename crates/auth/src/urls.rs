@@ -4,11 +4,16 @@
 //!   pair, which re-serialises the whole query as `application/x-www-form-urlencoded`;
 //! - [`append_query_params`]: `@better-auth/core`'s `appendQueryParams`, which keeps
 //!   the existing query text and appends before the fragment;
-//! - [`form_encode`]: `new URLSearchParams(pairs).toString()`.
+//! - [`form_encode`]: `new URLSearchParams(pairs).toString()`;
+//! - [`is_safe_location`]: whether a `Location` we are about to send keeps the browser
+//!   where it was meant to go (no protocol-relative form in any spelling).
 //!
-//! Each returns `None` where JavaScript throws a `TypeError` (an unparsable URL):
-//! Better Auth then answers an empty 500.
+//! Each builder returns `None` where JavaScript throws a `TypeError` (an unparsable
+//! URL): Better Auth then answers an empty 500. [`append_query_params`] also returns
+//! `None` where 1.7.5 would build a protocol-relative URL (`/..//evil.com` resolves
+//! to `//evil.com`), a deliberate difference.
 
+use spinstack_auth_rules::origin::is_protocol_relative_path;
 use url::{Position, Url, form_urlencoded};
 
 /// `new URLSearchParams(pairs).toString()`.
@@ -73,11 +78,126 @@ pub fn append_query_params(input: &str, pairs: &[(&str, &str)]) -> Option<String
         format!("{search}&{query}")
     };
     url.set_query(Some(&combined));
-    Some(if relative {
+    let built = if relative {
         url[Position::BeforePath..].to_owned()
     } else {
         url.into()
+    };
+    is_safe_location(&built).then_some(built)
+}
+
+/// Whether `location` may go in a `Location` header: no control character (browsers
+/// strip tabs and newlines, so `/\t/evil.com` is `//evil.com`; CR and LF would split
+/// the header), and either a URL with a scheme (its trust is the origin check's
+/// business) or a path starting with `/` that is not protocol-relative, as written or
+/// with its dot segments resolved ([`is_protocol_relative_path`]: not `//`, `/\`,
+/// `/%2f`…, nor `/..//evil.com`).
+pub fn is_safe_location(location: &str) -> bool {
+    if location.chars().any(char::is_control) {
+        return false;
+    }
+    if !location.starts_with(['/', '\\']) {
+        return Url::parse(location).is_ok();
+    }
+    if is_protocol_relative_path(location) {
+        return false;
+    }
+    let Ok(reference) = Url::parse(REFERENCE_ORIGIN) else {
+        return false;
+    };
+    reference.join(location).is_ok_and(|resolved| {
+        resolved.origin() == reference.origin()
+            && !is_protocol_relative_path(&resolved[Position::BeforePath..])
     })
+}
+
+/// Hostile callback URLs and an oracle for the `Location` a browser would follow,
+/// shared by the tests of every redirecting endpoint.
+#[cfg(test)]
+pub(crate) mod hostile {
+    use spinstack_http::Response;
+    use url::{Position, Url};
+
+    /// Callback URLs that try to send the browser off the trusted origins: protocol-
+    /// relative forms, dot segments that resolve to `//`, encoded and backslash
+    /// variants, characters browsers strip, header injection.
+    pub const CALLBACK_URLS: &[&str] = &[
+        "//evil.com",
+        "///evil.com",
+        "/\\evil.com",
+        "\\\\evil.com",
+        "\\/evil.com",
+        "/\t/evil.com",
+        "/\n/evil.com",
+        "/\r/evil.com",
+        "\t//evil.com",
+        " //evil.com",
+        "/..//evil.com",
+        "/../\\evil.com",
+        "/.//evil.com",
+        "/./..//evil.com",
+        "/..///evil.com",
+        "/a/..//evil.com",
+        "/a/../..//evil.com",
+        "/%2e%2e//evil.com",
+        "/%2E%2E//evil.com",
+        "/%2e//evil.com",
+        "/.%2e//evil.com",
+        "/%2e%2e/%2fevil.com",
+        "/..%2f/evil.com",
+        "/%2f/evil.com",
+        "/%5c/evil.com",
+        "/%252f/evil.com",
+        "/..//evil.com?x=1#f",
+        "/..//evil.com/%2e%2e",
+        "//localhost:3000@evil.com",
+        "https://evil.com",
+        "http:/\\evil.com",
+        "http:\\\\evil.com",
+        "https:evil.com",
+        "http://localhost:3001@evil.com/",
+        "http://localhost:3001/x\r\nSet-Cookie: a=b",
+        "javascript:alert(1)",
+    ];
+
+    /// The origins the tests trust.
+    const HOME: [&str; 2] = ["http://localhost:3000", "http://localhost:3001"];
+
+    /// Whether a browser on `page` that follows `location` stays on a trusted origin,
+    /// and the header is not protocol-relative in any spelling a browser or a
+    /// front-end router might act on (`//`, a backslash, a stripped tab or newline, an
+    /// encoded slash right after the first one).
+    pub fn stays_home(page: &str, location: &str) -> bool {
+        if location.chars().any(char::is_control) {
+            return false;
+        }
+        let Ok(target) = Url::parse(page).and_then(|page| page.join(location)) else {
+            return false;
+        };
+        let origin = target.origin().ascii_serialization();
+        let path = target[Position::BeforePath..].to_ascii_lowercase();
+        let raw = location.trim_start().to_ascii_lowercase();
+        let protocol_relative = |text: &str| {
+            ["//", "/\\", "\\", "/%2f", "/%5c", "/%252f", "/%255c"]
+                .iter()
+                .any(|start| text.starts_with(start))
+        };
+        HOME.contains(&origin.as_str())
+            && !protocol_relative(&raw)
+            && (!location.starts_with('/') || !protocol_relative(&path))
+    }
+
+    /// Asserts that `response` sends no `Location` a browser on `page` would follow
+    /// off the trusted origins.
+    pub fn assert_stays_home(page: &str, response: &Response, what: &str) {
+        if let Some(location) = response.header("location") {
+            assert!(
+                stays_home(page, location),
+                "{what}: {} with Location {location:?}",
+                response.status
+            );
+        }
+    }
 }
 
 #[cfg(test)]
@@ -144,6 +264,73 @@ mod tests {
         assert_eq!(append_query_params("//evil.com", &error), None);
         assert_eq!(append_query_params("/\\evil.com", &error), None);
         assert_eq!(append_query_params("nope", &error), None);
+    }
+
+    #[test]
+    fn nothing_protocol_relative_is_built() {
+        let error = [("error", "INVALID_TOKEN")];
+        for input in hostile::CALLBACK_URLS {
+            let Some(built) = append_query_params(input, &error) else {
+                continue;
+            };
+            assert!(is_safe_location(&built), "{input:?} built {built:?}");
+            if built.starts_with('/') {
+                let home = hostile::stays_home("http://localhost:3000/", &built);
+                assert!(home, "{input:?} built {built:?}");
+            }
+        }
+        assert_eq!(append_query_params("/..//evil.com", &error), None);
+        assert_eq!(append_query_params("/%2e%2e//evil.com", &error), None);
+        assert_eq!(
+            append_query_params("/a/../b", &error).as_deref(),
+            Some("/b?error=INVALID_TOKEN")
+        );
+    }
+
+    #[test]
+    fn safe_locations() {
+        // Every path it lets through keeps the browser home.
+        for location in hostile::CALLBACK_URLS {
+            if location.starts_with(['/', '\\']) && is_safe_location(location) {
+                let home = hostile::stays_home("http://localhost:3000/api/auth/x", location);
+                assert!(home, "{location:?}");
+            }
+        }
+        for location in [
+            "//evil.com",
+            "/\\evil.com",
+            "\\evil.com",
+            "/..//evil.com",
+            "/.//evil.com",
+            "/%2e%2e//evil.com",
+            "/%2F/evil.com",
+            "/%255c/evil.com",
+            "/\t/evil.com",
+        ] {
+            assert!(!is_safe_location(location), "{location:?}");
+        }
+        for location in [
+            "/",
+            "/done?error=X#f",
+            "/?error=UNKNOWN",
+            "/a//b",
+            "/%25/x",
+            "/./x",
+            "http://localhost:3000/api/auth/error?error=state_mismatch",
+            "http://localhost:3001//x",
+            "myapp://cb",
+        ] {
+            assert!(is_safe_location(location), "{location:?}");
+        }
+        for location in [
+            "",
+            "done",
+            " /x",
+            "/x\ty",
+            "http://localhost:3001/x\r\nSet-Cookie: a=b",
+        ] {
+            assert!(!is_safe_location(location), "{location:?}");
+        }
     }
 
     #[test]

@@ -16,7 +16,8 @@ pub fn utf16_len(s: &str) -> usize {
 }
 
 /// Checks a new password (sign-up, change-password, reset-password) against
-/// [`MIN_PASSWORD_LENGTH`] and [`MAX_PASSWORD_LENGTH`]. Sign-in checks no length.
+/// [`MIN_PASSWORD_LENGTH`] and [`MAX_PASSWORD_LENGTH`]. Sign-in checks only the
+/// maximum (no stored password can be longer), and answers as for a wrong password.
 ///
 /// # Errors
 /// [`LengthError::TooShort`] or [`LengthError::TooLong`].

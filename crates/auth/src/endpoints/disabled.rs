@@ -84,16 +84,35 @@ pub fn link_social(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use spinstack_http::Response;
+    use spinstack_http::{Request, Response};
 
     use crate::router::handle;
     use crate::testing::{FakeSessions, FakeUsers, NOW, context, signed_in, user};
+    use crate::urls::{form_encode, hostile};
 
     fn post(path: &str, body: &str) -> Response {
         let sessions = FakeSessions::default();
         sessions.sign_in(&user("u1", "alice@example.com"), "tok", NOW);
         let users = FakeUsers::default();
         handle(&signed_in("POST", path, body), &context(&sessions, &users))
+    }
+
+    #[test]
+    fn delete_user_callback_never_redirects() {
+        let (sessions, users) = (FakeSessions::default(), FakeUsers::default());
+        for callback in hostile::CALLBACK_URLS {
+            let path = format!(
+                "/api/auth/delete-user/callback?{}",
+                form_encode(&[("token", "t"), ("callbackURL", callback)])
+            );
+            let reply = handle(&Request::new("GET", &path), &context(&sessions, &users));
+            assert!(
+                matches!(reply.status, 403 | 404),
+                "{callback}: {}",
+                reply.status
+            );
+            assert_eq!(reply.header("location"), None, "{callback}");
+        }
     }
 
     // Answers recorded from better-auth 1.7.5 in the template's configuration.

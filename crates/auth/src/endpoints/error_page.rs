@@ -153,12 +153,25 @@ mod routed_tests {
 
     use crate::router::handle;
     use crate::testing::{FakeSessions, FakeUsers, context};
+    use crate::urls::{form_encode, hostile};
 
     fn call(path: &str, production: bool) -> Response {
         let (sessions, users) = (FakeSessions::default(), FakeUsers::default());
         let mut ctx = context(&sessions, &users);
         ctx.production = production;
         handle(&Request::new("GET", path), &ctx)
+    }
+
+    #[test]
+    fn hostile_parameters_never_redirect_off_site() {
+        for value in hostile::CALLBACK_URLS {
+            for key in ["error", "error_description"] {
+                let path = format!("/api/auth/error?{}", form_encode(&[(key, value)]));
+                let reply = call(&path, true);
+                assert_eq!(reply.status, 302);
+                hostile::assert_stays_home(&format!("http://localhost:3000{path}"), &reply, value);
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The endpoints, one module per family, and what they share: the checked call, the
-//! session guard, the client facts a new session records, redirects and `Set-Cookie`
-//! plumbing.
+//! session guard, the client facts a new session records, redirects (never to an
+//! unsafe location) and `Set-Cookie` plumbing.
 
 pub mod accounts;
 pub mod disabled;
@@ -23,6 +23,7 @@ use spinstack_auth_rules::client_ip::client_ip;
 use spinstack_http::{Request, Response};
 
 use crate::context::AuthContext;
+use crate::urls::is_safe_location;
 
 /// A request that passed the route's rules, with its parsed body and query.
 pub struct Call<'r> {
@@ -105,8 +106,14 @@ fn ok(_: &AuthContext<'_>, _: &Call<'_>) -> Response {
 }
 
 /// better-call's redirect: `302` with `Location`, then the `Content-Type:
-/// application/json` every endpoint response carries, and an empty body.
+/// application/json` every endpoint response carries, and an empty body. A location
+/// that fails [`is_safe_location`] (protocol-relative, control characters) is never
+/// sent: the request ends as an unbuildable URL does, whatever upstream would answer.
 pub fn redirect(location: &str) -> Response {
+    if !is_safe_location(location) {
+        eprintln!("auth: refused to redirect to an unsafe location {location:?}");
+        return Response::empty(500);
+    }
     Response::empty(302)
         .with_header("location", location)
         .with_header("content-type", "application/json")
@@ -142,4 +149,34 @@ pub fn client_facts(request: &Request) -> (Option<String>, Option<String>) {
         Some(client_ip(request).unwrap_or_default()),
         Some(request.header("user-agent").unwrap_or_default().to_owned()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::urls::hostile;
+
+    /// The last line of defence: whatever a handler builds, no unsafe `Location` goes
+    /// out.
+    #[test]
+    fn redirects_only_to_safe_locations() {
+        for location in ["/done?error=X", "http://localhost:3001/cb", "/a//b"] {
+            assert_eq!(redirect(location).header("location"), Some(location));
+        }
+        for location in hostile::CALLBACK_URLS {
+            let response = redirect(location);
+            if location.starts_with(['/', '\\']) || location.chars().any(char::is_control) {
+                hostile::assert_stays_home("http://localhost:3000/api/auth/x", &response, location);
+            }
+        }
+        for location in [
+            "//evil.com",
+            "/..//evil.com",
+            "/\\evil.com",
+            "/\t/evil.com",
+            "",
+        ] {
+            assert_eq!(redirect(location), Response::empty(500), "{location:?}");
+        }
+    }
 }

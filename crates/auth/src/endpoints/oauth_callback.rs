@@ -6,7 +6,9 @@
 //! - `GET` without a `state` → `<baseURL>/error?error=state_not_found`; with one, the
 //!   state is looked up in `verification` (which also purges expired rows): none →
 //!   `state_mismatch`; a row whose value is not an OAuth state (or a database failure)
-//!   → `internal_server_error`; an OAuth state → `state_mismatch` at its `errorURL`.
+//!   → `internal_server_error`; an OAuth state → `state_mismatch` at its `errorURL`
+//!   (at the error page when that URL is not trusted, a check upstream leaves to the
+//!   sign-in that stored it).
 //!
 //! Known difference: upstream goes on past a state row when the request carries the
 //! matching signed `better-auth.state` cookie (then deletes the row and ends at
@@ -54,7 +56,8 @@ pub fn oauth_callback(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
             (None, "internal_server_error")
         }
     };
-    let error_url = error_url.filter(|url| !url.is_empty());
+    // Checked again, as stored data: an untrusted one falls back to the error page.
+    let error_url = error_url.filter(|url| !url.is_empty() && ctx.trusted.is_trusted(url, true));
     error_redirect(error_url.as_deref().unwrap_or(&default_error_url), code)
 }
 
@@ -141,6 +144,7 @@ mod routed_tests {
 
     use crate::router::handle;
     use crate::testing::{FakeSessions, FakeUsers, FakeVerifications, NOW, context_with};
+    use crate::urls::{form_encode, hostile};
 
     fn call(rows: &FakeVerifications, request: &Request) -> Response {
         let (sessions, users) = (FakeSessions::default(), FakeUsers::default());
@@ -195,6 +199,34 @@ mod routed_tests {
             location(&broken, "/api/auth/callback/x?state=s"),
             Some(format!("{error}internal_server_error"))
         );
+    }
+
+    #[test]
+    fn hostile_error_urls_never_redirect_off_site() {
+        // A state row's `errorURL` is stored data, not checked at this request.
+        for error_url in hostile::CALLBACK_URLS {
+            let rows = FakeVerifications::default();
+            let state = serde_json::json!({
+                "callbackURL": "/cb",
+                "codeVerifier": "x",
+                "expiresAt": 1,
+                "errorURL": error_url,
+            });
+            rows.insert("st1", &state.to_string(), NOW + 1);
+            let path = "/api/auth/callback/github?state=st1&code=c";
+            let reply = call(&rows, &Request::new("GET", path));
+            hostile::assert_stays_home(&format!("http://localhost:3000{path}"), &reply, error_url);
+        }
+        // The POST form echoes fields into the query only.
+        for value in hostile::CALLBACK_URLS {
+            let rows = FakeVerifications::default();
+            let path = format!("/api/auth/callback/x?{}", form_encode(&[("state", value)]));
+            let request = Request::new("POST", &path)
+                .with_header("content-type", "application/x-www-form-urlencoded")
+                .with_body(form_encode(&[("code", value), ("user", value)]));
+            let reply = call(&rows, &request);
+            hostile::assert_stays_home(&format!("http://localhost:3000{path}"), &reply, value);
+        }
     }
 
     #[test]

@@ -115,6 +115,7 @@ mod tests {
     use crate::testing::{
         FakeSessions, FakeUsers, FakeVerifications, NOW, context_with, outcome, user,
     };
+    use crate::urls::{form_encode, hostile};
 
     struct World {
         sessions: FakeSessions,
@@ -208,6 +209,25 @@ mod tests {
         assert_eq!(world.get("/api/auth/reset-password/good").status, 400);
         let foreign = world.get("/api/auth/reset-password/good?callbackURL=https%3A%2F%2Fevil.com");
         assert_eq!(foreign.status, 403);
+    }
+
+    #[test]
+    fn hostile_callback_urls_never_redirect_off_site() {
+        let world = World::new();
+        for callback in hostile::CALLBACK_URLS {
+            for token in ["good", "nope"] {
+                let path = format!(
+                    "/api/auth/reset-password/{token}?{}",
+                    form_encode(&[("callbackURL", callback)])
+                );
+                let reply = world.get(&path);
+                hostile::assert_stays_home(
+                    &format!("http://localhost:3000{path}"),
+                    &reply,
+                    callback,
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,17 +1,26 @@
 //! `POST /sign-in/email` (spec §10.2): the email check, the credential lookup, a
 //! constant-cost password check (unknown emails burn a full hash too), the transparent
 //! upgrade of legacy scrypt hashes to Argon2id, then a new session.
+//!
+//! One deliberate difference: a password longer than sign-up's maximum (128 UTF-16
+//! units), which no account can have, answers the usual 401 at once, without the
+//! lookup, NFKC or hashing (1.7.5 checks no length here and hashes input of any size).
+//! Every email gets the same answer, so nothing about accounts leaks.
 
 use serde::Serialize;
 use spinstack_auth_rules::email::sign_in_email as checked_email;
 use spinstack_http::Response;
-use spinstack_passwords::{Verification, hash_password, verify_against_dummy, verify_password};
+use spinstack_passwords::{
+    MAX_PASSWORD_LENGTH, Verification, hash_password, utf16_len, verify_against_dummy,
+    verify_password,
+};
 use spinstack_sessions::json::UserJson;
 use spinstack_sessions::{Creation, SessionRequest};
 
 use crate::context::AuthContext;
 use crate::endpoints::{Call, client_facts, with_cookies};
 use crate::error::{api_error, internal};
+use crate::urls::is_safe_location;
 
 fn invalid_credentials() -> Response {
     api_error(
@@ -39,6 +48,9 @@ pub fn sign_in_email(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
         Ok(email) => email,
         Err(rejection) => return rejection.to_response(),
     };
+    if utf16_len(password) > MAX_PASSWORD_LENGTH {
+        return invalid_credentials();
+    }
     let credential = match ctx.users.credential_by_email(&email) {
         Ok(credential) => credential,
         Err(cause) => return internal("sign-in: looking up the user", &cause),
@@ -85,7 +97,8 @@ pub fn sign_in_email(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
         user: UserJson::from(&credential.user),
     };
     let mut response = with_cookies(Response::json(200, &body), &cookies);
-    if let Some(url) = callback_url {
+    // The origin check vetted the URL; the header is still never protocol-relative.
+    if let Some(url) = callback_url.filter(|url| is_safe_location(url)) {
         response = response.with_header("location", url);
     }
     response
@@ -109,7 +122,9 @@ mod tests {
     use crate::router::handle;
     use crate::store::Credential;
     use crate::testing::{FakeSessions, FakeUsers, context, user};
+    use crate::urls::hostile;
     use spinstack_http::Request;
+    use spinstack_passwords::hash_password;
 
     /// spec §4's legacy test vector: password `password123`.
     const LEGACY: &str = "0123456789abcdef0123456789abcdef:e8b256b6f9f4b1641136a66d4a26ba41a47b6c8c9bad6aa4145559ffda45ece1f0f16dec8482a3e5545feada0ba62f2b05eeb943b750c9396874e1762c78d27d";
@@ -173,6 +188,65 @@ mod tests {
             users.users.borrow()[0].password_hash.as_deref(),
             Some(LEGACY)
         );
+    }
+
+    /// Sign-up never stores a password over 128 UTF-16 units, so sign-in refuses one
+    /// before NFKC and hashing: even a hash of it does not let it in.
+    #[test]
+    fn over_long_passwords_are_refused_before_hashing() {
+        let too_long = "\u{1f600}".repeat(64) + "a";
+        let users = FakeUsers::default();
+        users.users.borrow_mut().push(Credential {
+            user: user("u1", "alice@example.com"),
+            account_id: Some("a1".into()),
+            password_hash: hash_password(&too_long).ok(),
+        });
+        let sessions = FakeSessions::default();
+        let body = |email: &str, password: &str| {
+            serde_json::json!({ "email": email, "password": password }).to_string()
+        };
+        let invalid = (
+            401,
+            r#"{"message":"Invalid email or password","code":"INVALID_EMAIL_OR_PASSWORD"}"#
+                .to_owned(),
+        );
+        for email in ["alice@example.com", "bob@example.com"] {
+            assert_eq!(sign_in(&users, &sessions, &body(email, &too_long)), invalid);
+        }
+        let huge = "a".repeat(4 * 1024 * 1024);
+        let started = std::time::Instant::now();
+        assert_eq!(
+            sign_in(&users, &sessions, &body("alice@example.com", &huge)),
+            invalid
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert!(sessions.created.borrow().is_empty());
+        // The error precedence is unchanged: a bad email is still a 400.
+        assert_eq!(
+            sign_in(&users, &sessions, &body("nobody", &too_long)).0,
+            400
+        );
+    }
+
+    #[test]
+    fn hostile_callback_urls_are_never_echoed_in_location() {
+        for callback in hostile::CALLBACK_URLS {
+            let (users, sessions) = (users_with_legacy_hash(), FakeSessions::default());
+            let body = serde_json::json!({
+                "email": "alice@example.com",
+                "password": "password123",
+                "callbackURL": callback,
+            });
+            let request = Request::new("POST", "/api/auth/sign-in/email")
+                .with_header("content-type", "application/json")
+                .with_body(body.to_string());
+            let reply = handle(&request, &context(&sessions, &users));
+            hostile::assert_stays_home(
+                "http://localhost:3000/api/auth/sign-in/email",
+                &reply,
+                callback,
+            );
+        }
     }
 
     #[test]

@@ -199,6 +199,7 @@ mod tests {
     use crate::router::handle;
     use crate::store::Credential;
     use crate::testing::{FakeSessions, FakeUsers, NOW, SECRET, context, outcome, user};
+    use crate::urls::{form_encode, hostile};
 
     const NOW_SECS: i64 = NOW / 1000;
 
@@ -301,6 +302,33 @@ mod tests {
         );
         assert!(again.body.is_empty());
         assert_eq!(verify(&world, "callbackURL=%2Fok", None).status, 400);
+    }
+
+    #[test]
+    fn hostile_callback_urls_never_redirect_off_site() {
+        let world = world();
+        // The review's case: 1.7.5 answers `302 Location: //evil.com?error=INVALID_TOKEN`.
+        let traversal = verify(&world, "token=x&callbackURL=/..//evil.com", None);
+        assert_eq!(
+            outcome(&traversal),
+            (
+                403,
+                r#"{"message":"Invalid callbackURL","code":"INVALID_CALLBACK_URL"}"#.to_owned(),
+                vec![]
+            )
+        );
+        let valid = jwt(r#"{"email":"alice@example.com"}"#, SECRET);
+        for callback in hostile::CALLBACK_URLS {
+            for token in ["x", valid.as_str()] {
+                let query = form_encode(&[("token", token), ("callbackURL", callback)]);
+                let reply = verify(&world, &query, None);
+                hostile::assert_stays_home(
+                    &format!("http://localhost:3000/api/auth/verify-email?{query}"),
+                    &reply,
+                    callback,
+                );
+            }
+        }
     }
 
     #[test]
