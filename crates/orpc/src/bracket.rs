@@ -1,97 +1,186 @@
 //! oRPC's bracket notation (`StandardBracketNotationSerializer`, spec §4.2): how the
 //! OpenAPI side turns form fields (`a[b]=1&a[c][]=2&a[c][]=3`) into a value
 //! (`{"a":{"b":"1","c":["2","3"]}}`). Values stay strings (or files); numeric segments
-//! up to 9999 make arrays; a repeated name collects its values in an array; an array
-//! that meets a non-index segment becomes an object keyed by its indexes.
+//! up to 9999 make arrays (sparse ones keep their holes, as oRPC's do); a repeated name
+//! collects its values in an array; an array that meets a non-index segment becomes an
+//! object keyed by its indexes.
+//!
+//! Arrays are built sparse (index → value) and made dense only at the end, so a body is
+//! refused with `BAD_REQUEST` — before anything large is allocated or any deep
+//! recursion — when it has more than [`MAX_ENTRIES`] fields, a name of more than
+//! [`MAX_DEPTH`] segments, or arrays adding up to more than [`MAX_SLOTS`] elements
+//! (holes included). oRPC itself has none of these caps.
 
+use std::collections::{BTreeMap, HashMap};
+
+use crate::error::OrpcError;
 use crate::value::Value;
 
 /// The largest array index oRPC accepts before treating a segment as a key.
 const MAX_ARRAY_INDEX: usize = 9999;
 
+/// The most form fields a body may have.
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// The most segments a field name may have (`a[b][c]` has 3), which bounds how deep
+/// the value nests.
+pub const MAX_DEPTH: usize = 32;
+
+/// The most elements all arrays of a value may hold together, holes included: ten
+/// arrays as long as oRPC's index limit allows.
+pub const MAX_SLOTS: usize = 10 * (MAX_ARRAY_INDEX + 1);
+
 /// Builds the value of form `entries` (name, value), in order. No entries give `{}`.
-pub fn deserialize(entries: Vec<(String, Value)>) -> Value {
+///
+/// # Errors
+/// `BAD_REQUEST` when the form exceeds [`MAX_ENTRIES`], [`MAX_DEPTH`] or
+/// [`MAX_SLOTS`].
+pub fn deserialize(entries: Vec<(String, Value)>) -> Result<Value, OrpcError> {
     if entries.is_empty() {
-        return Value::Object(Vec::new());
+        return Ok(Value::Object(Vec::new()));
     }
-    let mut root = Some(Node::Array(Vec::new(), false));
+    if entries.len() > MAX_ENTRIES {
+        return Err(too_complex(&format!("more than {MAX_ENTRIES} fields")));
+    }
+    let mut root = Some(Node::Array(Array::default()));
     for (path, value) in entries {
-        insert(&mut root, &parse_path(&path), value);
+        let segments = parse_path(&path);
+        if segments.len() > MAX_DEPTH {
+            return Err(too_complex(&format!(
+                "a field name nests more than {MAX_DEPTH} levels"
+            )));
+        }
+        insert(&mut root, &segments, value);
     }
-    root.map_or(Value::Undefined, Node::into_value)
+    let mut budget = MAX_SLOTS;
+    match root {
+        Some(node) => node
+            .into_value(&mut budget)
+            .ok_or_else(|| too_complex(&format!("more than {MAX_SLOTS} array elements"))),
+        None => Ok(Value::Undefined),
+    }
 }
 
-/// A value under construction. Containers hold optional slots: array holes, and
-/// object keys about to be filled. Arrays remember whether they were filled by
-/// `name[]` pushes ("push style").
+fn too_complex(what: &str) -> OrpcError {
+    OrpcError::new("BAD_REQUEST").with_message(&format!("The form body is too complex: {what}"))
+}
+
+/// A value under construction. Containers hold optional slots: object keys about to
+/// be filled (and, transiently, array slots).
 enum Node {
     Leaf(Value),
-    Array(Vec<Option<Node>>, bool),
-    Object(Vec<(String, Option<Node>)>),
+    Array(Array),
+    Object(Object),
+}
+
+/// A JavaScript array as bracket notation fills it: sparse until [`Node::into_value`].
+#[derive(Default)]
+struct Array {
+    /// The filled slots by index; missing indexes below `len` are holes.
+    items: BTreeMap<usize, Option<Node>>,
+    /// `length`: one past the highest index filled.
+    len: usize,
+    /// Whether it was filled by `name[]` pushes ("push style").
+    push_style: bool,
+}
+
+impl Array {
+    fn push(&mut self, node: Node) {
+        self.items.insert(self.len, Some(node));
+        self.len += 1;
+    }
+
+    /// The slot at `index` (≤ [`MAX_ARRAY_INDEX`]), created empty when missing.
+    fn slot(&mut self, index: usize) -> &mut Option<Node> {
+        self.len = self.len.max(index + 1);
+        self.items.entry(index).or_default()
+    }
+}
+
+/// An object's properties in insertion order, with an index by key.
+#[derive(Default)]
+struct Object {
+    entries: Vec<(String, Option<Node>)>,
+    positions: HashMap<String, usize>,
+}
+
+impl Object {
+    /// The slot for `key`, created empty when missing.
+    fn slot(&mut self, key: &str) -> &mut Option<Node> {
+        let position = match self.positions.get(key) {
+            Some(&position) => position,
+            None => {
+                self.positions.insert(key.to_owned(), self.entries.len());
+                self.entries.push((key.to_owned(), None));
+                self.entries.len() - 1
+            }
+        };
+        &mut self.entries[position].1
+    }
 }
 
 impl Node {
-    fn into_value(self) -> Value {
-        match self {
+    /// The finished value; `None` when its arrays would hold more than `budget`
+    /// elements (checked before each array is allocated). Recursion is bounded by
+    /// [`MAX_DEPTH`].
+    fn into_value(self, budget: &mut usize) -> Option<Value> {
+        Some(match self {
             Self::Leaf(value) => value,
-            Self::Array(items, _) => Value::Array(
-                items
-                    .into_iter()
-                    .map(|item| item.map_or(Value::Undefined, Self::into_value))
-                    .collect(),
-            ),
-            Self::Object(entries) => Value::Object(
-                entries
-                    .into_iter()
-                    .filter_map(|(k, v)| v.map(|node| (k, node.into_value())))
-                    .collect(),
-            ),
-        }
+            Self::Array(array) => {
+                *budget = budget.checked_sub(array.len)?;
+                let mut items = Vec::with_capacity(array.len);
+                for (index, item) in array.items {
+                    items.resize(index, Value::Undefined);
+                    items.push(match item {
+                        Some(node) => node.into_value(budget)?,
+                        None => Value::Undefined,
+                    });
+                }
+                items.resize(array.len, Value::Undefined);
+                Value::Array(items)
+            }
+            Self::Object(object) => {
+                let mut entries = Vec::with_capacity(object.entries.len());
+                for (key, node) in object.entries {
+                    if let Some(node) = node {
+                        entries.push((key, node.into_value(budget)?));
+                    }
+                }
+                Value::Object(entries)
+            }
+        })
     }
 
     /// `arrayToObject`: the array's items keyed by index (holes skipped).
-    fn array_to_object(items: Vec<Option<Self>>) -> Self {
-        Self::Object(
-            items
-                .into_iter()
-                .enumerate()
-                .filter(|(_, item)| item.is_some())
-                .map(|(i, item)| (i.to_string(), item))
-                .collect(),
-        )
+    fn array_to_object(array: Array) -> Self {
+        let mut object = Object::default();
+        for (index, item) in array.items {
+            if item.is_some() {
+                *object.slot(&index.to_string()) = item;
+            }
+        }
+        Self::Object(object)
     }
 
     /// `pushStyleArrayToObject`: `{"": item}` for one item, `{"": [items]}` otherwise.
-    fn push_style_to_object(mut items: Vec<Option<Self>>) -> Self {
-        let inner = if items.len() == 1 {
-            items.pop().flatten()
+    fn push_style_to_object(mut array: Array) -> Self {
+        let inner = if array.len == 1 {
+            array.items.remove(&0).flatten()
         } else {
-            Some(Self::Array(items, false))
+            array.push_style = false;
+            Some(Self::Array(array))
         };
-        Self::Object(vec![(String::new(), inner)])
+        let mut object = Object::default();
+        *object.slot("") = inner;
+        Self::Object(object)
     }
 
     /// The slot for `key` in a container, created (empty) when missing. Only called
     /// on containers, with a valid index for arrays.
     fn child(&mut self, key: &str) -> Option<&mut Option<Self>> {
         match self {
-            Self::Array(items, _) => {
-                let index = valid_index(key)?;
-                if index >= items.len() {
-                    items.resize_with(index + 1, || None);
-                }
-                items.get_mut(index)
-            }
-            Self::Object(entries) => {
-                let position = match entries.iter().position(|(k, _)| k == key) {
-                    Some(position) => position,
-                    None => {
-                        entries.push((key.to_owned(), None));
-                        entries.len() - 1
-                    }
-                };
-                entries.get_mut(position).map(|(_, slot)| slot)
-            }
+            Self::Array(array) => Some(array.slot(valid_index(key)?)),
+            Self::Object(object) => Some(object.slot(key)),
             Self::Leaf(_) => None,
         }
     }
@@ -117,43 +206,48 @@ fn insert(root: &mut Option<Node>, segments: &[String], value: Value) {
     for (i, segment) in segments.iter().enumerate() {
         let last = i + 1 == segments.len();
         if !matches!(slot, Some(Node::Array(..) | Node::Object(_))) {
-            *slot = Some(Node::Array(Vec::new(), false));
+            *slot = Some(Node::Array(Array::default()));
         }
         let Some(node) = slot.as_mut() else { return };
-        if let Node::Array(items, push_style) = node {
-            let (push_style, empty) = (*push_style, items.is_empty());
-            let items = std::mem::take(items);
+        if let Node::Array(array) = node {
+            let (push_style, empty) = (array.push_style, array.len == 0);
+            let array = std::mem::take(array);
             *node = if last && segment.is_empty() {
                 if empty || push_style {
-                    Node::Array(items, push_style)
+                    Node::Array(array)
                 } else {
-                    Node::array_to_object(items)
+                    Node::array_to_object(array)
                 }
             } else if push_style && (last || valid_index(segment).is_none()) {
-                Node::push_style_to_object(items)
+                Node::push_style_to_object(array)
             } else if valid_index(segment).is_none() {
-                Node::array_to_object(items)
+                Node::array_to_object(array)
             } else {
-                Node::Array(items, push_style)
+                Node::Array(array)
             };
         }
         if last {
-            if let Node::Array(items, push_style) = node
+            if let Node::Array(array) = node
                 && segment.is_empty()
             {
-                *push_style = true;
-                items.push(Some(Node::Leaf(value)));
+                array.push_style = true;
+                array.push(Node::Leaf(value));
                 return;
             }
             let Some(child) = node.child(segment) else {
                 return;
             };
             *child = Some(match child.take() {
-                Some(Node::Array(mut items, push_style)) => {
-                    items.push(Some(Node::Leaf(value)));
-                    Node::Array(items, push_style)
+                Some(Node::Array(mut array)) => {
+                    array.push(Node::Leaf(value));
+                    Node::Array(array)
                 }
-                Some(existing) => Node::Array(vec![Some(existing), Some(Node::Leaf(value))], false),
+                Some(existing) => {
+                    let mut array = Array::default();
+                    array.push(existing);
+                    array.push(Node::Leaf(value));
+                    Node::Array(array)
+                }
                 None => Node::Leaf(value),
             });
             return;
@@ -209,7 +303,8 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned())))
             .collect();
-        crate::plain::to_json(&deserialize(entries)).unwrap_or_default()
+        let value = deserialize(entries).expect("within the caps");
+        crate::plain::to_json(&value).unwrap_or_default()
     }
 
     #[test]
@@ -252,6 +347,109 @@ mod tests {
         );
         assert_eq!(form(&[("a[0]", "x"), ("a", "y")]), json!({"a": ["x", "y"]}));
         assert_eq!(form(&[("a", "x"), ("a[b]", "y")]), json!({"a": {"b": "y"}}));
+    }
+
+    fn form_request(body: String) -> spinstack_http::Request {
+        spinstack_http::Request::new("POST", "/api-reference/x")
+            .with_header("content-type", "application/x-www-form-urlencoded")
+            .with_body(body)
+    }
+
+    fn decoded_code(body: String) -> Result<serde_json::Value, String> {
+        crate::openapi::decode_input(&form_request(body))
+            .map(|value| crate::plain::to_json(&value).unwrap_or_default())
+            .map_err(|error| format!("{} {}", error.status, error.code))
+    }
+
+    /// The review's body: 64 KB of `kN[9999]=` made one dense 10,000-slot vector per
+    /// key (3.5 GB resident).
+    #[test]
+    fn many_sparse_arrays_are_refused_quickly() {
+        let mut body = String::new();
+        let mut n = 0;
+        while body.len() < 64 * 1024 {
+            body.push_str(&format!("k{n}[9999]=&"));
+            n += 1;
+        }
+        let started = std::time::Instant::now();
+        assert_eq!(decoded_code(body), Err("400 BAD_REQUEST".to_owned()));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    /// `a` + `[0]`×50,000 overflowed the stack; the components run with 256 KiB.
+    #[test]
+    fn deep_nesting_is_refused_on_a_small_stack() {
+        let worker = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| decoded_code(format!("a{}=x", "[0]".repeat(50_000))))
+            .expect("a thread");
+        let outcome = worker.join().expect("no stack overflow");
+        assert_eq!(outcome, Err("400 BAD_REQUEST".to_owned()));
+    }
+
+    #[test]
+    fn sparse_arrays_stay_arrays_within_the_caps() {
+        use serde_json::json;
+        let long = |name: &str| format!("{name}[9999]=x");
+        // oRPC's largest index makes a 10,000-element array, holes as `undefined`.
+        let one = decoded_code(long("a")).expect("one long array");
+        assert_eq!(one["a"].as_array().map(Vec::len), Some(10_000));
+        assert_eq!(
+            (one["a"][0].clone(), one["a"][9999].clone()),
+            (json!(null), json!("x"))
+        );
+        let ten: Vec<String> = (0..10).map(|n| long(&format!("k{n}"))).collect();
+        assert!(decoded_code(ten.join("&")).is_ok());
+        let eleven: Vec<String> = (0..11).map(|n| long(&format!("k{n}"))).collect();
+        assert_eq!(
+            decoded_code(eleven.join("&")),
+            Err("400 BAD_REQUEST".to_owned())
+        );
+        // A push after a sparse index appends at `length`, as in JavaScript.
+        assert_eq!(
+            form(&[("a[2]", "x"), ("a", "y")]),
+            json!({"a": [null, null, "x", "y"]})
+        );
+        assert_eq!(
+            form(&[("a[3]", "x"), ("a[1]", "y")]),
+            json!({"a": [null, "y", null, "x"]})
+        );
+        assert_eq!(
+            form(&[("a[3]", "x"), ("a[k]", "y")]),
+            json!({"a": {"3": "x", "k": "y"}})
+        );
+    }
+
+    #[test]
+    fn entry_and_depth_caps() {
+        let fields = |n: usize| vec!["a=1"; n].join("&");
+        assert!(decoded_code(fields(MAX_ENTRIES)).is_ok());
+        assert_eq!(
+            decoded_code(fields(MAX_ENTRIES + 1)),
+            Err("400 BAD_REQUEST".to_owned())
+        );
+        let nested = |depth: usize| format!("a{}=x", "[0]".repeat(depth - 1));
+        assert!(decoded_code(nested(MAX_DEPTH)).is_ok());
+        assert_eq!(
+            decoded_code(nested(MAX_DEPTH + 1)),
+            Err("400 BAD_REQUEST".to_owned())
+        );
+        let error = crate::openapi::decode_input(&form_request(nested(MAX_DEPTH + 1)))
+            .err()
+            .map(|error| error.message);
+        assert_eq!(
+            error.as_deref(),
+            Some("The form body is too complex: a field name nests more than 32 levels")
+        );
+    }
+
+    #[test]
+    fn many_distinct_names_decode_quickly() {
+        let body: Vec<String> = (0..MAX_ENTRIES).map(|n| format!("k{n}[x]={n}")).collect();
+        let started = std::time::Instant::now();
+        let value = decoded_code(body.join("&")).expect("within the caps");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(value["k9999"]["x"], "9999");
     }
 
     #[test]

@@ -2,6 +2,9 @@
 //! each part has a name; a part with a `filename` is a file (`File`), others are text.
 //! Responses use undici's layout: `--<boundary>`, `Content-Disposition: form-data;
 //! name="…"[; filename="…"]`, `Content-Type` for files, CRLF line ends.
+//!
+//! The client chooses the boundary: one outside RFC 2046's 1 to 70 characters is
+//! refused, and delimiters are found in time linear in the body (Knuth–Morris–Pratt).
 
 use crate::body::Unparsable;
 use crate::value::File;
@@ -29,12 +32,18 @@ pub fn get<'a>(parts: &'a [Part], name: &str) -> Option<&'a PartValue> {
     parts.iter().find(|p| p.name == name).map(|p| &p.value)
 }
 
+/// The longest boundary RFC 2046 (§5.1.1) allows.
+pub const MAX_BOUNDARY_LEN: usize = 70;
+
 /// Parses a multipart body with the boundary of its `content-type`.
 ///
 /// # Errors
-/// [`Unparsable`] when the boundary is missing or the body is not well formed.
+/// [`Unparsable`] when the boundary is missing, empty or longer than
+/// [`MAX_BOUNDARY_LEN`], or the body is not well formed.
 pub fn parse(content_type: &str, body: &[u8]) -> Result<Vec<Part>, Unparsable> {
-    let boundary = parameter(content_type, "boundary").ok_or(Unparsable)?;
+    let boundary = parameter(content_type, "boundary")
+        .filter(|boundary| (1..=MAX_BOUNDARY_LEN).contains(&boundary.len()))
+        .ok_or(Unparsable)?;
     let delimiter = format!("--{boundary}").into_bytes();
     let mut rest = body;
     // Preamble up to the first delimiter.
@@ -171,10 +180,38 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// Where `needle` first occurs in `haystack`, in O(haystack + needle) steps
+/// (Knuth–Morris–Pratt), whatever the bytes; an empty needle is found at 0.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+    if needle.is_empty() {
+        return Some(0);
+    }
+    // `fallback[i]`: the length of the longest proper prefix of `needle[..=i]` that
+    // is also its suffix.
+    let mut fallback = vec![0; needle.len()];
+    let mut matched = 0;
+    for (i, &byte) in needle.iter().enumerate().skip(1) {
+        while matched > 0 && needle[matched] != byte {
+            matched = fallback[matched - 1];
+        }
+        if needle[matched] == byte {
+            matched += 1;
+        }
+        fallback[i] = matched;
+    }
+    matched = 0;
+    for (i, &byte) in haystack.iter().enumerate() {
+        while matched > 0 && needle[matched] != byte {
+            matched = fallback[matched - 1];
+        }
+        if needle[matched] == byte {
+            matched += 1;
+            if matched == needle.len() {
+                return Some(i + 1 - needle.len());
+            }
+        }
+    }
+    None
 }
 
 /// Writes `parts` as a multipart body; returns the `content-type` and the body. The
@@ -265,6 +302,87 @@ mod tests {
             Err(Unparsable)
         );
         assert_eq!(parse(TYPE, b"--XyZ--\r\n"), Ok(vec![]));
+    }
+
+    fn one_field(boundary: &str) -> (String, Vec<u8>) {
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--{boundary}--\r\n"
+        );
+        (
+            format!("multipart/form-data; boundary=\"{boundary}\""),
+            body.into_bytes(),
+        )
+    }
+
+    /// RFC 2046 §5.1.1: a boundary is 1 to 70 characters.
+    #[test]
+    fn boundaries_longer_than_70_characters_are_refused() {
+        // The review's case: a client-chosen 64 KiB boundary over a 1 MiB body made the
+        // search O(body × boundary).
+        let boundary = format!("{}c", "-".repeat(64 * 1024));
+        let body = "-".repeat(1024 * 1024);
+        let started = std::time::Instant::now();
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        assert_eq!(parse(&content_type, body.as_bytes()), Err(Unparsable));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        let (content_type, body) = one_field(&"b".repeat(70));
+        assert_eq!(parse(&content_type, &body).map(|parts| parts.len()), Ok(1));
+        let (content_type, body) = one_field(&"b".repeat(71));
+        assert_eq!(parse(&content_type, &body), Err(Unparsable));
+        assert_eq!(
+            parse("multipart/form-data; boundary=", b"--\r\n"),
+            Err(Unparsable)
+        );
+    }
+
+    /// Near-misses of the delimiter everywhere: the search stays linear.
+    #[test]
+    fn adversarial_bodies_parse_in_linear_time() {
+        let boundary = "-".repeat(70);
+        let near_miss = format!("{}x", "-".repeat(71));
+        let mut body = near_miss.repeat(4 * 1024 * 1024 / near_miss.len());
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n"
+        ));
+        body.push_str(&format!("\r\n{near_miss}").repeat(30_000));
+        body.push_str(&format!("\r\n--{boundary}--"));
+        let started = std::time::Instant::now();
+        let parts = parse(
+            &format!("multipart/form-data; boundary={boundary}"),
+            body.as_bytes(),
+        );
+        assert_eq!(parts.map(|parts| parts.len()), Ok(1));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
+    fn finds_like_a_naive_search() {
+        let naive = |haystack: &[u8], needle: &[u8]| {
+            haystack
+                .windows(needle.len())
+                .position(|window| window == needle)
+        };
+        let texts: [&[u8]; 8] = [
+            b"",
+            b"a",
+            b"aa",
+            b"ab",
+            b"aab",
+            b"abab",
+            b"aabaabaaa",
+            b"\r\n--X",
+        ];
+        for haystack in texts {
+            for needle in texts.iter().filter(|needle| !needle.is_empty()) {
+                assert_eq!(
+                    find(haystack, needle),
+                    naive(haystack, needle),
+                    "{haystack:?} {needle:?}"
+                );
+            }
+        }
+        assert_eq!(find(b"xaabaabaaay", b"aabaaa"), Some(4));
+        assert_eq!(find(b"abc", b""), Some(0));
     }
 
     #[test]

@@ -21,7 +21,8 @@ pub const METHOD: &str = "POST";
 /// Decodes the input of a procedure call.
 ///
 /// # Errors
-/// [`OrpcError::malformed`] when the body cannot be parsed.
+/// [`OrpcError::malformed`] when the body cannot be parsed; `BAD_REQUEST` when a form
+/// body exceeds [`bracket::deserialize`]'s caps.
 pub fn decode_input(request: &Request) -> Result<Value, OrpcError> {
     let parsed = body::parse(
         request.header("content-type"),
@@ -43,13 +44,13 @@ pub fn decode_input(request: &Request) -> Result<Value, OrpcError> {
                     (part.name, value)
                 })
                 .collect(),
-        ),
+        )?,
         Body::UrlEncoded(pairs) => bracket::deserialize(
             pairs
                 .into_iter()
                 .map(|(name, value)| (name, Value::String(value)))
                 .collect(),
-        ),
+        )?,
         Body::Text(text) => Value::String(text),
         Body::File(file) => Value::File(file),
     })
