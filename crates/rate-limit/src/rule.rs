@@ -1,6 +1,8 @@
 //! Which bucket a request counts against (spec better-auth-protocol.md §6.1): the path
 //! relative to Better Auth's base path, the rule (window and maximum) for that path, and
-//! the key `"<ip>|<path>"`.
+//! the key `"<ip>|<path>"`. One deliberate step beyond upstream: `/verify-password`,
+//! which tells whether a password is the signed-in user's, counts as a credentials path
+//! (upstream leaves it at the default 100 per 10 s, fast guessing with a stolen cookie).
 
 use std::num::NonZeroU16;
 
@@ -26,7 +28,8 @@ impl Rule {
     /// Everything without a special rule, `/get-session` and unknown paths included:
     /// 100 requests per 10 s.
     pub const DEFAULT: Rule = Rule::new(10, nonzero(100));
-    /// `/sign-in*`, `/sign-up*`, `/change-password*`, `/change-email*`: 3 per 10 s.
+    /// `/sign-in*`, `/sign-up*`, `/change-password*`, `/change-email*` and (beyond
+    /// upstream) `/verify-password*`: 3 per 10 s.
     pub const CREDENTIALS: Rule = Rule::new(10, nonzero(3));
     /// Mail-sending paths (`/request-password-reset`, `/send-verification-email`,
     /// `/forget-password*`, `/email-otp/*`): 3 per 60 s.
@@ -75,8 +78,14 @@ pub fn relative_path(path: &str) -> &str {
 
 /// The rule for a path relative to the base path (see [`relative_path`]).
 pub fn rule_for(relative: &str) -> Rule {
-    const CREDENTIAL_PREFIXES: [&str; 4] =
-        ["/sign-in", "/sign-up", "/change-password", "/change-email"];
+    const CREDENTIAL_PREFIXES: [&str; 5] = [
+        "/sign-in",
+        "/sign-up",
+        "/change-password",
+        "/change-email",
+        // Not upstream's: see the module documentation.
+        "/verify-password",
+    ];
     // Better Auth matches these with `startsWith`, so `/sign-inx` counts too.
     if CREDENTIAL_PREFIXES.iter().any(|p| relative.starts_with(p)) {
         return Rule::CREDENTIALS;
@@ -132,6 +141,25 @@ mod tests {
         }
         assert_eq!(Rule::CREDENTIALS.window_ms(), 10_000);
         assert_eq!(Rule::CREDENTIALS.max(), 3);
+    }
+
+    /// Beyond upstream: `/verify-password` checks the password of the cookie's user,
+    /// so a stolen cookie must not allow 100 guesses per 10 s.
+    #[test]
+    fn verify_password_gets_the_credentials_rule() {
+        assert_eq!(rule_for("/verify-password"), Rule::CREDENTIALS);
+        assert_eq!(
+            rule_for(relative_path("/api/auth/verify-password/")),
+            Rule::CREDENTIALS
+        );
+        let store = crate::MemoryStore::new();
+        let ip = Some("198.51.100.9");
+        for now in 0..3 {
+            let allowed = crate::check(&store, "/api/auth/verify-password", ip, now);
+            assert!(matches!(allowed, Ok(None)), "request {now}");
+        }
+        let refused = crate::check(&store, "/api/auth/verify-password", ip, 3);
+        assert!(matches!(refused, Ok(Some(response)) if response.status == 429));
     }
 
     #[test]
