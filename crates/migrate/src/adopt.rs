@@ -7,9 +7,10 @@
 //! the current schema. No copy of the expected shape is kept by hand, and nothing the
 //! replay creates ever becomes visible to anyone else.
 
+use spinstack_migrations::differences;
 use tokio_postgres::Client;
 
-use crate::{MigrateError, Migration, compare, shape};
+use crate::{MigrateError, Migration, shape};
 
 /// The current schema: where unqualified tables are created.
 #[derive(Debug, Clone)]
@@ -64,17 +65,17 @@ pub(crate) async fn inspect(
             missing,
         });
     }
-    let mut differences = Vec::new();
+    let mut found = Vec::new();
     for want in &expected {
         let have = shape::read(client, schema.oid, &want.name).await?;
-        differences.extend(compare::differences(want, &have));
+        found.extend(differences(want, &have));
     }
-    if differences.is_empty() {
+    if found.is_empty() {
         Ok(Baseline::Adopt)
     } else {
         Err(MigrateError::ShapeMismatch {
             baseline: baseline.id(),
-            differences,
+            differences: found,
         })
     }
 }

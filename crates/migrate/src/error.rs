@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use spinstack_migrations::{ledger::LedgerError, message};
+
 /// Why a run stopped. Every refusal happens before anything is written, and a failed
 /// migration is rolled back together with its ledger record, so after any error the
 /// database holds exactly the migrations that the ledger lists.
@@ -31,11 +33,7 @@ pub enum MigrateError {
     },
 
     /// An applied migration's file no longer matches the checksum recorded for it.
-    #[error(
-        "migration {id} was edited after it was applied (recorded checksum {recorded}, \
-         file now {current}); applied migrations must not change: restore the file and \
-         put the change in a new migration"
-    )]
+    #[error("{}", message::edited(id, recorded, current))]
     ChecksumMismatch {
         /// The migration, e.g. `0001_better_auth`.
         id: String,
@@ -49,7 +47,7 @@ pub enum MigrateError {
     #[error(
         "the database records migration(s) {} that this build does not contain; it was \
          migrated by a newer spinstack-migrate, use that one",
-        versions_list(versions)
+        message::versions(versions)
     )]
     UnknownApplied {
         /// The unknown versions.
@@ -73,11 +71,7 @@ pub enum MigrateError {
     },
 
     /// The baseline migration's tables exist but differ from what it creates.
-    #[error(
-        "the existing tables differ from what {baseline} creates; refusing to adopt them, \
-         nothing was changed:{}",
-        bullets(differences)
-    )]
+    #[error("{}", message::shape_mismatch(baseline, differences))]
     ShapeMismatch {
         /// The baseline migration, e.g. `0001_better_auth`.
         baseline: String,
@@ -153,21 +147,27 @@ fn describe(error: &tokio_postgres::Error) -> String {
     text
 }
 
-fn versions_list(versions: &[u32]) -> String {
-    let list: Vec<String> = versions.iter().map(|v| format!("{v:04}")).collect();
-    list.join(", ")
-}
-
 fn names(names: &[String]) -> String {
     let list: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
     list.join(", ")
 }
 
-fn bullets(lines: &[String]) -> String {
-    lines.iter().fold(String::new(), |mut text, line| {
-        let _ = write!(text, "\n  - {line}");
-        text
-    })
+/// The ledger check's refusals, as this crate's variants.
+impl From<LedgerError> for MigrateError {
+    fn from(error: LedgerError) -> Self {
+        match error {
+            LedgerError::UnknownApplied { versions } => Self::UnknownApplied { versions },
+            LedgerError::ChecksumMismatch {
+                id,
+                recorded,
+                current,
+            } => Self::ChecksumMismatch {
+                id,
+                recorded,
+                current,
+            },
+        }
+    }
 }
 
 #[cfg(test)]
@@ -186,18 +186,12 @@ mod tests {
             "found table(s) \"session\", \"user\" of 0001_better_auth but not \"account\"; \
              refusing to adopt a partial schema, nothing was changed"
         );
-        let shape = MigrateError::ShapeMismatch {
-            baseline: "0001_better_auth".into(),
-            differences: vec!["a".into(), "b".into()],
-        };
-        assert!(
-            shape
-                .to_string()
-                .ends_with("nothing was changed:\n  - a\n  - b")
-        );
         let unknown = MigrateError::UnknownApplied {
             versions: vec![3, 12],
         };
-        assert!(unknown.to_string().contains("migration(s) 0003, 0012 "));
+        assert!(unknown.to_string().ends_with(
+            "migration(s) 0003, 0012 that this build does not contain; it was migrated by \
+             a newer spinstack-migrate, use that one"
+        ));
     }
 }

@@ -1,22 +1,16 @@
-//! The ledger: table `spinstack_migrations`, one row per migration applied or adopted,
-//! with the checksum of the file at that time. It lives in the connection's current
-//! schema, beside the tables the migrations create, and is created in the same
-//! transaction as the first migration it records, so a refused run leaves no trace.
+//! The ledger in PostgreSQL: table `spinstack_migrations` ([`LEDGER_TABLE`]), one row
+//! per migration applied or adopted, with the checksum of the file at that time. It
+//! lives in the connection's current schema, beside the tables the migrations create,
+//! and is created in the same transaction as the first migration it records, so a
+//! refused run leaves no trace. Checking its rows against the migrations is shared
+//! (`spinstack_migrations::ledger`).
+//!
+//! [`LEDGER_TABLE`]: crate::LEDGER_TABLE
 
+use spinstack_migrations::{LEDGER_TABLE as TABLE, ledger::Record};
 use tokio_postgres::GenericClient;
 
 use crate::{MigrateError, Migration};
-
-/// The ledger's table name.
-pub const TABLE: &str = "spinstack_migrations";
-
-/// One row of the ledger.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Record {
-    pub(crate) version: u32,
-    pub(crate) checksum: String,
-    pub(crate) adopted: bool,
-}
 
 /// Whether the ledger exists in the schema with OID `schema`.
 pub(crate) async fn exists(client: &impl GenericClient, schema: u32) -> Result<bool, MigrateError> {

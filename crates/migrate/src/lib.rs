@@ -21,6 +21,10 @@
 //! migrator on it (`spinstack-sqlite-schema`: the files of `migrations/sqlite/`, its
 //! ledger and its adoption of Better-T-Stack's SQLite/Turso schema), natively.
 //!
+//! What does not depend on PostgreSQL — the [`Migration`] type and its checksum, the
+//! ledger check, the [`Report`] and the shape comparison — comes from
+//! `spinstack-migrations`, shared with `spinstack-sqlite-schema`.
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let (mut client, connection) =
@@ -32,26 +36,20 @@
 //! ```
 
 mod adopt;
-mod compare;
 mod error;
-#[allow(
-    dead_code,
-    reason = "build.rs enforces the naming rule; the library only unit-tests it"
-)]
-mod file_name;
 mod files;
 mod ledger;
 mod lock;
-mod report;
 mod run;
 mod shape;
 pub mod sqlite;
 
 pub use error::MigrateError;
-pub use files::{Migration, embedded};
-pub use ledger::TABLE as LEDGER_TABLE;
+pub use files::embedded;
 pub use lock::KEY as LOCK_KEY;
-pub use report::{Entry, Outcome, Report};
+// Shared with spinstack-sqlite-schema: one Migration type (and checksum), one ledger
+// table, one report format.
+pub use spinstack_migrations::{Entry, LEDGER_TABLE, Migration, Outcome, Report};
 
 /// Applies the embedded migrations ([`embedded`]) to the database `client` is connected
 /// to, adopting an existing Better-T-Stack schema when there is no ledger yet.

@@ -1,26 +1,21 @@
-//! The shape of a table as read from `pg_catalog`: what adoption compares.
+//! The shape of a table as read from `pg_catalog`: what adoption compares (with
+//! `spinstack_migrations::differences`).
 //!
 //! A shape holds what decides whether Better Auth's queries behave the same — columns
 //! (type, nullability, default), primary key, indexes (unique or not, by key columns),
 //! foreign keys (columns, target, actions) and check constraints — and deliberately no
 //! constraint or index names, which differ between drizzle-kit versions.
 
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, fmt};
 
+use spinstack_migrations::{Column, ForeignKey};
 use tokio_postgres::GenericClient;
 
 use crate::MigrateError;
 
-/// One column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Column {
-    pub(crate) name: String,
-    /// `format_type()`, e.g. `timestamp without time zone`.
-    pub(crate) data_type: String,
-    pub(crate) not_null: bool,
-    /// `pg_get_expr()` of the default, e.g. `now()`.
-    pub(crate) default: Option<String>,
-}
+/// Everything adoption compares about one table: types as `format_type()`, defaults as
+/// `pg_get_expr()`, other constraints as `pg_get_constraintdef()` of CHECK and EXCLUDE.
+pub(crate) type TableShape = spinstack_migrations::TableShape<Index>;
 
 /// One index other than the primary key's; a UNIQUE constraint shows up here as the
 /// unique index that backs it, so a unique index and a unique constraint compare equal.
@@ -35,30 +30,22 @@ pub(crate) struct Index {
     pub(crate) predicate: Option<String>,
 }
 
-/// One foreign key.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct ForeignKey {
-    pub(crate) columns: Vec<String>,
-    /// The referenced table, schema-qualified only when it lives in another schema.
-    pub(crate) target: String,
-    pub(crate) target_columns: Vec<String>,
-    /// `ON DELETE` action in SQL words, e.g. `CASCADE`.
-    pub(crate) on_delete: String,
-    /// `ON UPDATE` action in SQL words, e.g. `NO ACTION`.
-    pub(crate) on_update: String,
-}
-
-/// Everything adoption compares about one table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct TableShape {
-    pub(crate) name: String,
-    /// In column order (the order is not compared).
-    pub(crate) columns: Vec<Column>,
-    pub(crate) primary_key: Option<Vec<String>>,
-    pub(crate) indexes: BTreeSet<Index>,
-    pub(crate) foreign_keys: BTreeSet<ForeignKey>,
-    /// `pg_get_constraintdef()` of CHECK and EXCLUDE constraints.
-    pub(crate) other_constraints: BTreeSet<String>,
+/// `UNIQUE (token)` for what a UNIQUE constraint creates, otherwise e.g.
+/// `index USING hash (user_id) WHERE (…)`.
+impl fmt::Display for Index {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys = self.keys.join(", ");
+        if self.unique && self.method == "btree" && self.predicate.is_none() {
+            // What a UNIQUE constraint creates.
+            return write!(f, "UNIQUE ({keys})");
+        }
+        let unique = if self.unique { "unique " } else { "" };
+        write!(f, "{unique}index USING {} ({keys})", self.method)?;
+        if let Some(predicate) = &self.predicate {
+            write!(f, " WHERE {predicate}")?;
+        }
+        Ok(())
+    }
 }
 
 /// The ordinary and partitioned tables of a schema, by name.
@@ -115,7 +102,7 @@ pub(crate) async fn read(
         })
         .collect();
 
-    let mut primary_key = None;
+    let mut primary_key = Vec::new();
     let mut foreign_keys = BTreeSet::new();
     let mut other_constraints = BTreeSet::new();
     let constraints = client
@@ -143,7 +130,7 @@ pub(crate) async fn read(
     for row in &constraints {
         let kind: String = row.get(0);
         match kind.as_str() {
-            "p" => primary_key = Some(row.get(1)),
+            "p" => primary_key = row.get(1),
             "f" => {
                 foreign_keys.insert(ForeignKey {
                     columns: row.get(1),
@@ -190,7 +177,8 @@ pub(crate) async fn read(
         primary_key,
         indexes,
         foreign_keys,
-        other_constraints,
+        // Sorted, each once.
+        other_constraints: other_constraints.into_iter().collect(),
     })
 }
 
@@ -203,5 +191,41 @@ fn action(code: &str) -> String {
         "n" => "SET NULL".to_owned(),
         "d" => "SET DEFAULT".to_owned(),
         _ => format!("unknown action {code:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(unique: bool, method: &str, key: &str, predicate: Option<&str>) -> Index {
+        Index {
+            unique,
+            method: method.to_owned(),
+            keys: vec![key.to_owned()],
+            predicate: predicate.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn indexes_are_named_as_in_sql() {
+        for (index, named) in [
+            // What a UNIQUE constraint creates, and what it does not.
+            (index(true, "btree", "token", None), "UNIQUE (token)"),
+            (
+                index(true, "btree", "token", Some("(token <> '')")),
+                "unique index USING btree (token) WHERE (token <> '')",
+            ),
+            (
+                index(false, "btree", "user_id", None),
+                "index USING btree (user_id)",
+            ),
+            (
+                index(false, "hash", "user_id", Some("(user_id IS NOT NULL)")),
+                "index USING hash (user_id) WHERE (user_id IS NOT NULL)",
+            ),
+        ] {
+            assert_eq!(index.to_string(), named);
+        }
     }
 }

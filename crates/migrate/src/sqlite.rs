@@ -20,7 +20,7 @@ use percent_encoding::percent_decode_str;
 use spinstack_sql::native::SqliteConnection;
 use spinstack_sqlite_schema as schema;
 
-use crate::{Entry, MigrateError, Outcome, Report};
+use crate::{MigrateError, Report};
 
 /// The SQLite file `url` names; `Ok(None)` when `url` is not a SQLite URL at all (then
 /// it is PostgreSQL's).
@@ -98,28 +98,8 @@ pub fn migrate_sqlite_file(path: &Path) -> Result<Report, MigrateError> {
         path: path.to_owned(),
         cause,
     })?;
-    Ok(report(schema::migrate(&conn)?))
-}
-
-/// The SQLite run's report in the PostgreSQL path's terms (the same outcomes).
-fn report(report: schema::Report) -> Report {
-    Report {
-        entries: report
-            .entries
-            .into_iter()
-            .map(|entry| Entry {
-                version: entry.version,
-                id: entry.id,
-                outcome: match entry.outcome {
-                    schema::Outcome::Applied => Outcome::Applied,
-                    schema::Outcome::Adopted => Outcome::Adopted,
-                    schema::Outcome::AlreadyApplied { adopted } => {
-                        Outcome::AlreadyApplied { adopted }
-                    }
-                },
-            })
-            .collect(),
-    }
+    // The same Report type as the PostgreSQL path's (spinstack-migrations).
+    Ok(schema::migrate(&conn)?)
 }
 
 #[cfg(test)]

@@ -2,8 +2,7 @@
 //! running the app. Messages name tables, columns, migrations and SQLite's own error
 //! text, never the value of any row.
 
-use std::fmt::Write as _;
-
+use spinstack_migrations::{ledger::LedgerError, message};
 use spinstack_sql::SqlError;
 
 /// The configuration error of an in-memory database (sqlite-and-deploy.md §2.4).
@@ -52,11 +51,7 @@ pub enum SchemaError {
     },
 
     /// An applied migration's file no longer matches the checksum recorded for it.
-    #[error(
-        "migration {id} was edited after it was applied (recorded checksum {recorded}, \
-         file now {current}); applied migrations must not change: restore the file and \
-         put the change in a new migration"
-    )]
+    #[error("{}", message::edited(id, recorded, current))]
     ChecksumMismatch {
         /// The migration, e.g. `0001_better_auth`.
         id: String,
@@ -70,7 +65,7 @@ pub enum SchemaError {
     #[error(
         "the database records migration(s) {} that this build does not contain; it was \
          migrated by a newer spinstack, run that one",
-        versions_list(versions)
+        message::versions(versions)
     )]
     UnknownApplied {
         /// The unknown versions.
@@ -92,11 +87,7 @@ pub enum SchemaError {
 
     /// Better Auth's tables exist without a ledger, but not all of them, or not with the
     /// shape migration `0001` creates; nothing was changed.
-    #[error(
-        "the existing tables differ from what {baseline} creates; refusing to adopt them, \
-         nothing was changed:{}",
-        bullets(differences)
-    )]
+    #[error("{}", message::shape_mismatch(baseline, differences))]
     ShapeMismatch {
         /// The baseline migration, `0001_better_auth`.
         baseline: String,
@@ -142,16 +133,22 @@ impl From<SqlError> for SchemaError {
     }
 }
 
-fn versions_list(versions: &[u32]) -> String {
-    let list: Vec<String> = versions.iter().map(|v| format!("{v:04}")).collect();
-    list.join(", ")
-}
-
-fn bullets(lines: &[String]) -> String {
-    lines.iter().fold(String::new(), |mut text, line| {
-        let _ = write!(text, "\n  - {line}");
-        text
-    })
+/// The ledger check's refusals, as this crate's variants.
+impl From<LedgerError> for SchemaError {
+    fn from(error: LedgerError) -> Self {
+        match error {
+            LedgerError::UnknownApplied { versions } => Self::UnknownApplied { versions },
+            LedgerError::ChecksumMismatch {
+                id,
+                recorded,
+                current,
+            } => Self::ChecksumMismatch {
+                id,
+                recorded,
+                current,
+            },
+        }
+    }
 }
 
 #[cfg(test)]
@@ -165,20 +162,14 @@ mod tests {
             "the default SQLite database is in memory: run `spin up` from the app \
              directory, or pass `--state-dir` or a runtime config"
         );
-        let shape = SchemaError::ShapeMismatch {
-            baseline: "0001_better_auth".into(),
-            differences: vec!["a".into(), "b".into()],
-        };
-        assert!(
-            shape
-                .to_string()
-                .ends_with("nothing was changed:\n  - a\n  - b")
-        );
         let unknown = SchemaError::UnknownApplied {
             versions: vec![5, 12],
         };
-        assert!(unknown.to_string().contains("migration(s) 0005, 0012 "));
+        assert!(unknown.to_string().ends_with(
+            "migration(s) 0005, 0012 that this build does not contain; it was migrated by \
+             a newer spinstack, run that one"
+        ));
         assert!(SchemaError::InMemory.is_configuration());
-        assert!(!shape.is_configuration());
+        assert!(!unknown.is_configuration());
     }
 }

@@ -11,7 +11,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::shape::{Column, ForeignKey, Index, TableShape};
+use spinstack_migrations::{Column, ForeignKey};
+
+use crate::shape::{Index, TableShape};
 
 /// drizzle's timestamp default, as `pragma_table_info` reports it once normalized.
 const NOW_MS: &str = "cast(unixepoch('subsecond') * 1000 as integer)";
@@ -19,34 +21,22 @@ const NOW_MS: &str = "cast(unixepoch('subsecond') * 1000 as integer)";
 /// The tables of `0001`, by name.
 pub(crate) const TABLES: [&str; 4] = ["account", "session", "user", "verification"];
 
-fn col(name: &str, decl_type: &str, not_null: bool, default: Option<&str>) -> Column {
-    Column {
-        name: name.to_owned(),
-        decl_type: decl_type.to_owned(),
-        not_null,
-        default: default.map(str::to_owned),
-        pk: 0,
-    }
-}
-
-/// `id text PRIMARY KEY` as drizzle-kit 1.0 writes it: nullable (SQLite's legacy rule).
+/// `id text PRIMARY KEY` as drizzle-kit 1.0 writes it: nullable (SQLite's legacy rule);
+/// every table of `0001` has it as its primary key.
 fn id() -> Column {
-    Column {
-        pk: 1,
-        ..col("id", "TEXT", false, None)
-    }
+    Column::new("id", "TEXT", false, None)
 }
 
 fn text(name: &str, not_null: bool) -> Column {
-    col(name, "TEXT", not_null, None)
+    Column::new(name, "TEXT", not_null, None)
 }
 
 fn integer(name: &str, not_null: bool) -> Column {
-    col(name, "INTEGER", not_null, None)
+    Column::new(name, "INTEGER", not_null, None)
 }
 
 fn now(name: &str) -> Column {
-    col(name, "INTEGER", true, Some(NOW_MS))
+    Column::new(name, "INTEGER", true, Some(NOW_MS))
 }
 
 fn index(unique: bool, column: &str) -> Index {
@@ -77,8 +67,10 @@ fn table(
     TableShape {
         name: name.to_owned(),
         columns,
+        primary_key: vec!["id".to_owned()],
         indexes: indexes.into_iter().collect::<BTreeSet<_>>(),
         foreign_keys: foreign_keys.into_iter().collect::<BTreeSet<_>>(),
+        other_constraints: Vec::new(),
     }
 }
 
@@ -131,7 +123,7 @@ pub(crate) fn baseline() -> Vec<TableShape> {
                 id(),
                 text("name", true),
                 text("email", true),
-                col("email_verified", "INTEGER", true, Some("false")),
+                Column::new("email_verified", "INTEGER", true, Some("false")),
                 text("image", false),
                 now("created_at"),
                 now("updated_at"),
@@ -160,7 +152,7 @@ mod tests {
     use spinstack_sql::{Connection as _, native::SqliteConnection};
 
     use super::*;
-    use crate::{migration::embedded, shape};
+    use crate::{embedded, shape};
 
     #[test]
     fn expected_shape_is_what_0001_creates() -> Result<(), Box<dyn std::error::Error>> {

@@ -1,24 +1,17 @@
-//! The ledger: table `spinstack_migrations`, one row per migration applied or adopted,
-//! with the checksum of the file at that time — the same columns as the PostgreSQL
-//! ledger of `spinstack-migrate` (`adopted` as 0/1, `applied_at` as epoch
-//! milliseconds). It is created in the same transaction as the first migration it
-//! records, so a refused or failed run leaves no trace. `PRAGMA user_version` mirrors
-//! its latest version, which is what the one-query check reads.
+//! The ledger in SQLite: table `spinstack_migrations` ([`LEDGER_TABLE`]), one row per
+//! migration applied or adopted, with the checksum of the file at that time — the same
+//! columns as the PostgreSQL ledger of `spinstack-migrate` (`adopted` as 0/1,
+//! `applied_at` as epoch milliseconds). It is created in the same transaction as the
+//! first migration it records, so a refused or failed run leaves no trace. `PRAGMA
+//! user_version` mirrors its latest version, which is what the one-query check reads.
+//! Checking its rows against the migrations is shared (`spinstack_migrations::ledger`).
+//!
+//! [`LEDGER_TABLE`]: crate::LEDGER_TABLE
 
+use spinstack_migrations::{LEDGER_TABLE as TABLE, ledger::Record};
 use spinstack_sql::{Connection, Param};
 
 use crate::{Migration, SchemaError};
-
-/// The ledger's table name.
-pub const TABLE: &str = "spinstack_migrations";
-
-/// One row of the ledger.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Record {
-    pub(crate) version: u32,
-    pub(crate) checksum: String,
-    pub(crate) adopted: bool,
-}
 
 /// Creates the ledger; call inside the transaction that writes its first row.
 pub(crate) fn create(conn: &(impl Connection + ?Sized)) -> Result<(), SchemaError> {

@@ -28,6 +28,10 @@
 //! migrations run normally. Otherwise the run is refused with every difference listed
 //! ([`SchemaError::ShapeMismatch`]) and nothing changes.
 //!
+//! What does not depend on SQLite — the [`Migration`] type and its checksum, the
+//! ledger check, the [`Report`] and the shape comparison — comes from
+//! `spinstack-migrations`, shared with `spinstack-migrate`.
+//!
 //! ```no_run
 //! # fn example(conn: &impl spinstack_sql::Connection) -> Result<(), spinstack_sqlite_schema::SchemaError> {
 //! use spinstack_sqlite_schema::{Status, ensure_migrated};
@@ -42,25 +46,22 @@
 #![forbid(unsafe_code)]
 
 mod adopt;
-mod compare;
 mod error;
 mod expected;
-#[allow(
-    dead_code,
-    reason = "build.rs enforces the naming rule; the library only unit-tests it"
-)]
-mod file_name;
+mod files;
 mod ledger;
-mod migration;
 mod probe;
-mod report;
 mod run;
 mod shape;
+mod status;
 
 pub use error::{IN_MEMORY_MESSAGE, SchemaError};
-pub use ledger::TABLE as LEDGER_TABLE;
-pub use migration::{BREAKPOINT, Migration, Statement, embedded};
-pub use report::{Entry, Outcome, Report, Status};
+pub use files::embedded;
+// Shared with spinstack-migrate: one Migration type (and checksum), one report format.
+pub use spinstack_migrations::{
+    BREAKPOINT, Entry, LEDGER_TABLE, Migration, Outcome, Report, Statement,
+};
+pub use status::Status;
 
 use spinstack_sql::Connection;
 

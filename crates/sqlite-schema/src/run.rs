@@ -5,15 +5,14 @@
 //! `user_version`, commit; then switch the file to WAL (outside the transaction,
 //! failure tolerated). Any error rolls the whole run back and leaves the file as it was.
 
+use spinstack_migrations::{Entry, Outcome, Report, check_order, ledger::check as check_records};
 use spinstack_sql::{Connection, Dialect, in_transaction};
 
 use crate::{
     Migration, SchemaError,
     adopt::{self, Baseline},
-    ledger::{self, Record},
-    probe,
-    report::{Entry, Outcome, Report, Status},
-    shape,
+    ledger, probe, shape,
+    status::Status,
 };
 
 /// See [`crate::ensure_migrated_with`].
@@ -21,15 +20,9 @@ pub(crate) fn ensure<C: Connection + ?Sized>(
     conn: &C,
     migrations: &[Migration],
 ) -> Result<Status, SchemaError> {
-    let latest = check(conn, migrations)?;
-    let probe = probe::run(conn)?;
-    if !probe.persistent {
-        return Err(SchemaError::InMemory);
-    }
-    if probe.version == i64::from(latest) {
+    if up_to_date(conn, migrations)? {
         return Ok(Status::UpToDate);
     }
-    newer(probe.version, latest)?;
     locked_run(conn, migrations).map(Status::Migrated)
 }
 
@@ -38,13 +31,23 @@ pub(crate) fn migrate<C: Connection + ?Sized>(
     conn: &C,
     migrations: &[Migration],
 ) -> Result<Report, SchemaError> {
+    up_to_date(conn, migrations)?;
+    locked_run(conn, migrations)
+}
+
+/// The one-query check: refuses what no run can fix (see [`check`], an in-memory
+/// database, a newer schema) and says whether `user_version` is already the latest.
+fn up_to_date(
+    conn: &(impl Connection + ?Sized),
+    migrations: &[Migration],
+) -> Result<bool, SchemaError> {
     let latest = check(conn, migrations)?;
     let probe = probe::run(conn)?;
     if !probe.persistent {
         return Err(SchemaError::InMemory);
     }
     newer(probe.version, latest)?;
-    locked_run(conn, migrations)
+    Ok(probe.version == i64::from(latest))
 }
 
 /// Refuses a connection of another dialect and a list out of order; returns the
@@ -53,15 +56,7 @@ fn check(conn: &(impl Connection + ?Sized), migrations: &[Migration]) -> Result<
     if conn.dialect() != Dialect::Sqlite {
         return Err(SchemaError::NotSqlite);
     }
-    for pair in migrations.windows(2) {
-        if pair[0].version() >= pair[1].version() {
-            return Err(SchemaError::InvalidMigrations(format!(
-                "versions must strictly increase, but {} comes before {}",
-                pair[0].id(),
-                pair[1].id()
-            )));
-        }
-    }
+    check_order(migrations).map_err(|e| SchemaError::InvalidMigrations(e.to_string()))?;
     let latest = migrations.last().map_or(0, Migration::version);
     // PRAGMA user_version is a signed 32-bit integer.
     if latest == 0 && !migrations.is_empty() || i32::try_from(latest).is_err() {
@@ -105,7 +100,7 @@ fn locked(
     newer(user_version, latest)?;
 
     let tables = shape::tables(conn)?;
-    let mut ledger_exists = tables.contains(ledger::TABLE);
+    let mut ledger_exists = tables.contains(crate::LEDGER_TABLE);
     let records = if ledger_exists {
         ledger::read(conn)?
     } else {
@@ -156,31 +151,6 @@ fn locked(
     Ok(report)
 }
 
-/// Refuses a ledger that lists unknown migrations or whose checksums no longer match.
-fn check_records(records: &[Record], migrations: &[Migration]) -> Result<(), SchemaError> {
-    let unknown: Vec<u32> = records
-        .iter()
-        .filter(|r| !migrations.iter().any(|m| m.version() == r.version))
-        .map(|r| r.version)
-        .collect();
-    if !unknown.is_empty() {
-        return Err(SchemaError::UnknownApplied { versions: unknown });
-    }
-    for record in records {
-        if let Some(migration) = migrations.iter().find(|m| m.version() == record.version) {
-            let current = migration.checksum();
-            if current != record.checksum {
-                return Err(SchemaError::ChecksumMismatch {
-                    id: migration.id(),
-                    recorded: record.checksum.clone(),
-                    current,
-                });
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Runs a migration's statements, one `execute` each.
 fn apply(conn: &(impl Connection + ?Sized), migration: &Migration) -> Result<(), SchemaError> {
     for (index, statement) in migration.statements().iter().enumerate() {
@@ -193,33 +163,4 @@ fn apply(conn: &(impl Connection + ?Sized), migration: &Migration) -> Result<(),
             })?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ledger_checks() {
-        let m = Migration::new(1, "a", "SELECT 1");
-        let ok = Record {
-            version: 1,
-            checksum: m.checksum(),
-            adopted: false,
-        };
-        assert!(check_records(std::slice::from_ref(&ok), &[m]).is_ok());
-        let edited = Record {
-            checksum: "0".repeat(64),
-            ..ok.clone()
-        };
-        assert!(matches!(
-            check_records(&[edited], &[m]),
-            Err(SchemaError::ChecksumMismatch { .. })
-        ));
-        let newer = Record { version: 9, ..ok };
-        assert!(matches!(
-            check_records(&[newer], &[m]),
-            Err(SchemaError::UnknownApplied { versions }) if versions == [9]
-        ));
-    }
 }

@@ -1,31 +1,25 @@
 //! The shape of a SQLite table as the pragma table functions report it, which is what
-//! adoption compares: columns (declared type, nullability, default, primary-key
-//! position) from `pragma_table_info`, indexes (unique or not, partial or not, key
-//! columns) from `pragma_index_list` + `pragma_index_info`, and foreign keys (columns,
-//! target, actions) from `pragma_foreign_key_list` — deliberately without index or
-//! constraint names, nor whether a unique index comes from an inline `UNIQUE` or a
-//! `CREATE UNIQUE INDEX` (they differ between drizzle-kit versions). Identifiers are
-//! compared case-insensitively, as SQLite resolves them.
+//! adoption compares (with `spinstack_migrations::differences`): columns (declared type,
+//! nullability, default) and the primary key from `pragma_table_info`, indexes (unique
+//! or not, partial or not, key columns) from `pragma_index_list` + `pragma_index_info`,
+//! and foreign keys (columns, target, actions) from `pragma_foreign_key_list` —
+//! deliberately without index or constraint names, nor whether a unique index comes
+//! from an inline `UNIQUE` or a `CREATE UNIQUE INDEX` (they differ between drizzle-kit
+//! versions). Identifiers are compared case-insensitively, as SQLite resolves them.
 
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, fmt};
 
+use spinstack_migrations::{Column, ForeignKey};
 use spinstack_sql::{Connection, Param, Row, SqlError};
 
 use crate::SchemaError;
 
-/// One column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Column {
-    /// Lowercased name.
-    pub(crate) name: String,
-    /// The declared type, uppercased (`TEXT`, `INTEGER`; empty when none was declared).
-    pub(crate) decl_type: String,
-    pub(crate) not_null: bool,
-    /// The default expression's text, normalized by [`normalize_default`].
-    pub(crate) default: Option<String>,
-    /// 1-based position in the primary key, 0 when not part of it.
-    pub(crate) pk: u32,
-}
+/// Everything adoption compares about one table, as SQLite reports it: table, column and
+/// foreign-key names lowercased; declared types and foreign-key actions uppercased
+/// (`NO ACTION` when none was written); defaults normalized by [`normalize_default`];
+/// foreign keys without target columns when the clause names none (the target's
+/// primary key); no `other_constraints` (CHECK constraints are not read).
+pub(crate) type TableShape = spinstack_migrations::TableShape<Index>;
 
 /// One index, including the automatic ones behind `PRIMARY KEY` and `UNIQUE`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -37,39 +31,14 @@ pub(crate) struct Index {
     pub(crate) columns: Vec<String>,
 }
 
-/// One foreign key.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct ForeignKey {
-    /// Lowercased columns of this table.
-    pub(crate) columns: Vec<String>,
-    /// Lowercased referenced table.
-    pub(crate) target: String,
-    /// Lowercased referenced columns; empty when the clause names none (the target's
-    /// primary key).
-    pub(crate) target_columns: Vec<String>,
-    /// `ON DELETE` action as SQLite reports it, e.g. `CASCADE`, `NO ACTION`.
-    pub(crate) on_delete: String,
-    /// `ON UPDATE` action as SQLite reports it (`NO ACTION` when none was written).
-    pub(crate) on_update: String,
-}
-
-/// Everything adoption compares about one table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct TableShape {
-    /// Lowercased name.
-    pub(crate) name: String,
-    /// In column order (the order is not compared).
-    pub(crate) columns: Vec<Column>,
-    pub(crate) indexes: BTreeSet<Index>,
-    pub(crate) foreign_keys: BTreeSet<ForeignKey>,
-}
-
-impl TableShape {
-    /// The primary key's columns in key order; empty when there is none.
-    pub(crate) fn primary_key(&self) -> Vec<String> {
-        let mut key: Vec<&Column> = self.columns.iter().filter(|c| c.pk > 0).collect();
-        key.sort_by_key(|c| c.pk);
-        key.into_iter().map(|c| c.name.clone()).collect()
+/// `UNIQUE (email)`, `INDEX (user_id)`, `partial UNIQUE (…)`.
+impl fmt::Display for Index {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.partial {
+            f.write_str("partial ")?;
+        }
+        let kind = if self.unique { "UNIQUE" } else { "INDEX" };
+        write!(f, "{kind} ({})", self.columns.join(", "))
     }
 }
 
@@ -100,6 +69,10 @@ pub(crate) fn read(
         )
         .and_then(|rows| rows.iter().map(column).collect::<Result<Vec<_>, _>>())
         .map_err(SchemaError::db(context()))?;
+    // `pk` is the 1-based position in the primary key, 0 when not part of it.
+    let mut key: Vec<&(Column, u32)> = columns.iter().filter(|(_, pk)| *pk > 0).collect();
+    key.sort_by_key(|(_, pk)| *pk);
+    let primary_key = key.into_iter().map(|(c, _)| c.name.clone()).collect();
 
     let index_rows = conn
         .query(
@@ -156,20 +129,23 @@ pub(crate) fn read(
 
     Ok(TableShape {
         name: lower(name.to_owned()),
-        columns,
+        columns: columns.into_iter().map(|(column, _)| column).collect(),
+        primary_key,
         indexes,
         foreign_keys,
+        other_constraints: Vec::new(),
     })
 }
 
-fn column(row: &Row) -> Result<Column, SqlError> {
-    Ok(Column {
+/// A row of `pragma_table_info`: the column, and its position in the primary key.
+fn column(row: &Row) -> Result<(Column, u32), SqlError> {
+    let column = Column {
         name: lower(row.text(0)?),
-        decl_type: row.text(1)?.trim().to_ascii_uppercase(),
+        data_type: row.text(1)?.trim().to_ascii_uppercase(),
         not_null: row.i64(2)? != 0,
         default: row.opt_text(3)?.map(|d| normalize_default(&d)),
-        pk: u32::try_from(row.i64(4)?).unwrap_or(u32::MAX),
-    })
+    };
+    Ok((column, u32::try_from(row.i64(4)?).unwrap_or(u32::MAX)))
 }
 
 /// Groups consecutive rows with the same key: each group's first row and one item per row.

@@ -1,32 +1,17 @@
 //! The `spinstack-migrate` binary, run as a user would.
 
-use std::process::Output;
+use std::path::Path;
 
 use tokio::process::Command;
 
-use crate::support::TestDb;
-
-const BIN: &str = env!("CARGO_BIN_EXE_spinstack-migrate");
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use crate::support::{BIN, TestDb, rerun_through_env, run_bin, stderr, stdout};
 
 #[tokio::test]
 async fn binary_migrates_and_reports() -> anyhow::Result<()> {
     let db = TestDb::new().await?;
     let dbname = db.url().rsplit('/').next().unwrap_or_default();
 
-    let first = Command::new(BIN)
-        .args(["--database-url", db.url()])
-        .env_remove("DATABASE_URL")
-        .current_dir("/")
-        .output()
-        .await?;
+    let first = run_bin(db.url(), Path::new("/")).await?;
     assert!(first.status.success(), "{}", stderr(&first));
     let out = stdout(&first);
     assert!(
@@ -48,14 +33,7 @@ async fn binary_migrates_and_reports() -> anyhow::Result<()> {
         "{out}"
     );
 
-    let second = Command::new(BIN)
-        .env("DATABASE_URL", db.url())
-        .output()
-        .await?;
-    assert!(second.status.success(), "{}", stderr(&second));
-    let out = stdout(&second);
-    assert!(out.contains(" already applied\n"), "{out}");
-    assert!(out.ends_with("up to date\n"), "{out}");
+    rerun_through_env(db.url()).await?;
 
     let wrong = Command::new(BIN).arg("--bogus").output().await?;
     assert_eq!(wrong.status.code(), Some(2));
@@ -79,12 +57,7 @@ fn with_sslmode(url: &str, mode: &str) -> String {
 #[tokio::test]
 async fn sslmodes_mean_what_they_mean_to_psql() -> anyhow::Result<()> {
     let db = TestDb::new().await?;
-    let run = |mode: &'static str| {
-        Command::new(BIN)
-            .args(["--database-url", &with_sslmode(db.url(), mode)])
-            .env_remove("DATABASE_URL")
-            .output()
-    };
+    let run = async |mode: &str| run_bin(&with_sslmode(db.url(), mode), Path::new("/")).await;
     let disabled = run("disable").await?;
     assert!(disabled.status.success(), "{}", stderr(&disabled));
     assert!(

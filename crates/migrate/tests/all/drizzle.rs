@@ -18,7 +18,8 @@ use spinstack_sql::{Connection as _, Row};
 use spinstack_sqlite_schema::{Status, ensure_migrated};
 use tokio::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_spinstack-migrate");
+use crate::support::{assert_sqlite_adopted, run_bin};
+
 const INSTALL: &str = "npm ci --prefix tests/drizzle --no-audit --no-fund";
 
 /// `tests/drizzle`, after checking that its packages are installed.
@@ -108,24 +109,11 @@ async fn adopts_a_database_pushed_by_drizzle_kit_with_a_better_auth_user() -> an
         ["user", "account", "session", "todo"]
     );
 
-    let output = Command::new(BIN)
-        .arg("--database-url")
-        .arg(format!("file:{}", path.display()))
-        .env_remove("DATABASE_URL")
-        .output()
-        .await?;
+    let url = format!("file:{}", path.display());
+    let output = run_bin(&url, tmp.path()).await?;
 
     assert!(output.status.success(), "{}", text(&output));
-    let out = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        out.contains("0001_better_auth  adopted (existing tables match; no row touched)\n"),
-        "{out}"
-    );
-    let later = spinstack_sqlite_schema::embedded().len() - 1;
-    assert!(
-        out.ends_with(&format!("{later} applied, 1 adopted\n")),
-        "{out}"
-    );
+    assert_sqlite_adopted(&String::from_utf8_lossy(&output.stdout));
     assert_eq!(rows(&db)?, before, "rows changed");
     // The user can still be found, and better-auth's hash is intact.
     let user = db.query(
@@ -148,12 +136,7 @@ async fn adopts_a_database_pushed_by_drizzle_kit_with_a_better_auth_user() -> an
         ensure_migrated(&SqliteConnection::open(&path)?)?,
         Status::UpToDate
     );
-    let again = Command::new(BIN)
-        .arg("--database-url")
-        .arg(format!("file:{}", path.display()))
-        .env_remove("DATABASE_URL")
-        .output()
-        .await?;
+    let again = run_bin(&url, tmp.path()).await?;
     assert!(again.status.success(), "{}", text(&again));
     assert!(
         String::from_utf8_lossy(&again.stdout).ends_with("up to date\n"),

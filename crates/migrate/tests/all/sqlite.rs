@@ -1,14 +1,11 @@
 //! SQLite files: `--database-url file:…` runs the app's own SQLite migrator natively.
 
-use std::path::Path;
-use std::process::Output;
+use std::path::{Path, PathBuf};
 
+use crate::support::{assert_sqlite_adopted, rerun_through_env, run_bin as run, stderr, stdout};
 use spinstack_migrate::{MigrateError, Outcome, sqlite::migrate_sqlite_file};
 use spinstack_sql::Connection as _;
 use spinstack_sql::native::SqliteConnection;
-use tokio::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_spinstack-migrate");
 
 /// Better Auth's tables as drizzle-kit 0.31.10 creates them for SQLite (the fixture of
 /// `spinstack-sqlite-schema`'s tests).
@@ -22,21 +19,14 @@ INSERT INTO `account` (id, account_id, provider_id, user_id, password, created_a
   VALUES ('a1', 'u1', 'credential', 'u1', 'c0ffee:beef', 1796655220622, 1796655220622);
 ";
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-async fn run(url: &str, dir: &Path) -> anyhow::Result<Output> {
-    Ok(Command::new(BIN)
-        .args(["--database-url", url])
-        .env_remove("DATABASE_URL")
-        .current_dir(dir)
-        .output()
-        .await?)
+/// `local.db` in `dir`: Better Auth's tables as drizzle-kit 0.31 creates them, a user,
+/// then `extra` SQL.
+fn drizzle_kit_0_31_file(dir: &Path, extra: &str) -> anyhow::Result<PathBuf> {
+    let path = dir.join("local.db");
+    SqliteConnection::open(&path)?
+        .raw()
+        .execute_batch(&format!("{DRIZZLE_KIT_0_31}{ROWS}{extra}"))?;
+    Ok(path)
 }
 
 /// Everything in the file that a refused run must leave alone.
@@ -93,41 +83,23 @@ async fn binary_migrates_a_sqlite_file_and_reports() -> anyhow::Result<()> {
     assert!(path.exists());
 
     // Again, through DATABASE_URL and the sqlx-style absolute form: nothing to do.
-    let second = Command::new(BIN)
-        .env("DATABASE_URL", format!("sqlite://{}", path.display()))
-        .output()
-        .await?;
-    assert!(second.status.success(), "{}", stderr(&second));
-    let out = stdout(&second);
+    let out = rerun_through_env(&format!("sqlite://{}", path.display())).await?;
     assert!(out.contains("(existing file)\n"), "{out}");
     assert!(out.contains("0001_better_auth  already applied\n"), "{out}");
-    assert!(out.ends_with("up to date\n"), "{out}");
     Ok(())
 }
 
 #[tokio::test]
 async fn binary_adopts_a_drizzle_kit_0_31_file_without_touching_rows() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let path = dir.path().join("local.db");
-    SqliteConnection::open(&path)?
-        .raw()
-        .execute_batch(&format!("{DRIZZLE_KIT_0_31}{ROWS}"))?;
+    let path = drizzle_kit_0_31_file(dir.path(), "")?;
     let db = SqliteConnection::open(&path)?;
     let rows_before = db.query("SELECT * FROM user", &[])?;
 
     let output = run(&format!("file://{}", path.display()), dir.path()).await?;
 
     assert!(output.status.success(), "{}", stderr(&output));
-    let out = stdout(&output);
-    assert!(
-        out.contains("0001_better_auth  adopted (existing tables match; no row touched)\n"),
-        "{out}"
-    );
-    let later = spinstack_sqlite_schema::embedded().len() - 1;
-    assert!(
-        out.ends_with(&format!("{later} applied, 1 adopted\n")),
-        "{out}"
-    );
+    assert_sqlite_adopted(&stdout(&output));
     assert_eq!(db.query("SELECT * FROM user", &[])?, rows_before);
     let password = db.query("SELECT password FROM account", &[])?;
     assert_eq!(password[0].text(0)?, "c0ffee:beef");
@@ -137,14 +109,10 @@ async fn binary_adopts_a_drizzle_kit_0_31_file_without_touching_rows() -> anyhow
 #[tokio::test]
 async fn binary_refuses_a_different_shape_and_changes_nothing() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let path = dir.path().join("local.db");
-    SqliteConnection::open(&path)?
-        .raw()
-        .execute_batch(&format!(
-            "{DRIZZLE_KIT_0_31}{ROWS}
-         ALTER TABLE account DROP COLUMN scope;
-         ALTER TABLE user ADD COLUMN role text;"
-        ))?;
+    let path = drizzle_kit_0_31_file(
+        dir.path(),
+        "ALTER TABLE account DROP COLUMN scope; ALTER TABLE user ADD COLUMN role text;",
+    )?;
     let before = snapshot(&path)?;
 
     let output = run(&format!("file:{}", path.display()), dir.path()).await?;

@@ -1,8 +1,15 @@
-//! Throwaway databases, fixtures and snapshots shared by the tests.
+//! Throwaway databases, fixtures, snapshots and runs of the binary shared by the tests.
+
+use std::path::Path;
+use std::process::Output;
 
 use anyhow::{Context as _, bail};
 use spinstack_throwaway_db::ThrowawayDb;
+use tokio::process::Command;
 use tokio_postgres::Client;
+
+/// The `spinstack-migrate` binary, as a user runs it.
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_spinstack-migrate");
 
 /// Better Auth's tables as drizzle-kit 0.31 creates them (`*_unique`, `*_fk` names).
 pub(crate) const DRIZZLE_KIT_0_31: &str = include_str!("fixtures/drizzle_kit_0_31.sql");
@@ -125,4 +132,49 @@ pub(crate) async fn ledger(client: &Client) -> anyhow::Result<Vec<(i32, String, 
 /// The baseline migration, `0001_better_auth`.
 pub(crate) fn baseline() -> spinstack_migrate::Migration {
     spinstack_migrate::embedded()[0]
+}
+
+/// Runs the binary with `--database-url url`, `DATABASE_URL` unset, in directory `dir`.
+pub(crate) async fn run_bin(url: &str, dir: &Path) -> anyhow::Result<Output> {
+    Ok(Command::new(BIN)
+        .args(["--database-url", url])
+        .env_remove("DATABASE_URL")
+        .current_dir(dir)
+        .output()
+        .await?)
+}
+
+/// Runs the binary again, with the URL in `DATABASE_URL` rather than `--database-url`,
+/// asserts that it found nothing to do, and returns what it printed.
+pub(crate) async fn rerun_through_env(url: &str) -> anyhow::Result<String> {
+    let output = Command::new(BIN).env("DATABASE_URL", url).output().await?;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.contains(" already applied\n"), "{out}");
+    assert!(out.ends_with("up to date\n"), "{out}");
+    Ok(out)
+}
+
+/// What a run printed on stdout.
+pub(crate) fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// What a run printed on stderr.
+pub(crate) fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Asserts that the report `out` of a run on a Better-T-Stack SQLite file says that
+/// `0001` was adopted and every later SQLite migration applied.
+pub(crate) fn assert_sqlite_adopted(out: &str) {
+    assert!(
+        out.contains("0001_better_auth  adopted (existing tables match; no row touched)\n"),
+        "{out}"
+    );
+    let later = spinstack_sqlite_schema::embedded().len() - 1;
+    assert!(
+        out.ends_with(&format!("{later} applied, 1 adopted\n")),
+        "{out}"
+    );
 }

@@ -1,22 +1,12 @@
-//! What a call did: nothing (the one-query fast path), or a run migration by migration.
+//! What a run did, migration by migration, and how both migrators print it: one line per
+//! migration, then a summary line.
 
 use std::fmt;
-
-/// The result of [`crate::ensure_migrated`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
-    /// The schema was already at the latest version; the check cost one query.
-    UpToDate,
-    /// The schema was behind when this call looked, so it took the write lock and ran
-    /// the migrator. The report may show that another instance did the work meanwhile
-    /// ([`Report::changed`] is then false).
-    Migrated(Report),
-}
 
 /// What happened to one migration in a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// Its statements ran and were recorded, in the run's transaction.
+    /// Its SQL ran and was recorded, in one transaction.
     Applied,
     /// Its tables already existed with the shape it creates; it was recorded as
     /// adopted without running it and without touching any row.
@@ -90,20 +80,15 @@ impl fmt::Display for Outcome {
 }
 
 impl fmt::Display for Report {
-    /// One line per migration, then a summary line (the same format as the PostgreSQL
-    /// report of `spinstack-migrate`).
+    /// One line per migration, then a summary line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let width = self.entries.iter().map(|e| e.id.len()).max().unwrap_or(0);
         for entry in &self.entries {
             writeln!(f, "{:width$}  {}", entry.id, entry.outcome)?;
         }
+        let (applied, adopted) = (self.applied().len(), self.adopted().len());
         if self.changed() {
-            write!(
-                f,
-                "{} applied, {} adopted",
-                self.applied().len(),
-                self.adopted().len()
-            )
+            write!(f, "{applied} applied, {adopted} adopted")
         } else {
             write!(f, "up to date")
         }
@@ -114,30 +99,54 @@ impl fmt::Display for Report {
 mod tests {
     use super::*;
 
+    fn entry(version: u32, id: &str, outcome: Outcome) -> Entry {
+        Entry {
+            version,
+            id: id.to_owned(),
+            outcome,
+        }
+    }
+
     #[test]
     fn display() {
         let report = Report {
             entries: vec![
-                Entry {
-                    version: 1,
-                    id: "0001_better_auth".to_owned(),
-                    outcome: Outcome::Adopted,
-                },
-                Entry {
-                    version: 2,
-                    id: "0002_rate_limit".to_owned(),
-                    outcome: Outcome::Applied,
-                },
+                entry(1, "0001_better_auth", Outcome::Adopted),
+                entry(2, "0002_todo", Outcome::Applied),
             ],
         };
         assert_eq!(
             report.to_string(),
             "0001_better_auth  adopted (existing tables match; no row touched)\n\
-             0002_rate_limit   applied\n\
+             0002_todo         applied\n\
              1 applied, 1 adopted"
         );
         assert_eq!(report.applied(), [2]);
         assert_eq!(report.adopted(), [1]);
+        assert!(report.already_applied().is_empty());
+        assert!(report.changed());
         assert!(Report::default().to_string().ends_with("up to date"));
+    }
+
+    #[test]
+    fn a_run_that_found_everything_done_is_up_to_date() {
+        let report = Report {
+            entries: vec![
+                entry(
+                    1,
+                    "0001_better_auth",
+                    Outcome::AlreadyApplied { adopted: true },
+                ),
+                entry(2, "0002_todo", Outcome::AlreadyApplied { adopted: false }),
+            ],
+        };
+        assert!(!report.changed());
+        assert_eq!(report.already_applied(), [1, 2]);
+        assert_eq!(
+            report.to_string(),
+            "0001_better_auth  already applied (adopted)\n\
+             0002_todo         already applied\n\
+             up to date"
+        );
     }
 }

@@ -1,7 +1,5 @@
-//! The naming rule for migration files, `NNNN_name.sql`.
-//!
-//! Shared by `build.rs` (which embeds the files and must reject a misnamed one at
-//! compile time) and the library (whose unit tests pin the rule), through `#[path]`.
+//! The naming rule for migration files, `NNNN_name.sql`, which [`crate::embed`] enforces
+//! at compile time so that a misnamed file fails the build instead of being skipped.
 
 /// The parts of a well-formed migration file name.
 #[derive(Debug, PartialEq, Eq)]
@@ -33,11 +31,48 @@ pub(crate) fn parse(file_name: &str) -> Result<Option<FileName<'_>>, String> {
     if digits.len() < 4 || !digits.bytes().all(|b| b.is_ascii_digit()) || !name_ok {
         return Err(format!("{file_name:?}: {rule}"));
     }
-    // The ledger stores versions in an `integer` column.
+    // Both ledgers store versions in a signed 32-bit column (PostgreSQL `integer`,
+    // SQLite's `PRAGMA user_version`).
     let version = digits
         .parse::<u32>()
         .ok()
         .filter(|v| *v > 0 && i32::try_from(*v).is_ok())
         .ok_or_else(|| format!("{file_name:?}: the version must be between 1 and 2147483647"))?;
     Ok(Some(FileName { version, name }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        assert_eq!(
+            parse("0001_better_auth.sql"),
+            Ok(Some(FileName {
+                version: 1,
+                name: "better_auth"
+            }))
+        );
+        assert_eq!(
+            parse("12345_x2_y.sql"),
+            Ok(Some(FileName {
+                version: 12345,
+                name: "x2_y"
+            }))
+        );
+        assert_eq!(parse("README.md"), Ok(None));
+        for bad in [
+            "001_short.sql",
+            "0001.sql",
+            "0001_.sql",
+            "0001_Upper.sql",
+            "0001-dash.sql",
+            "00a1_x.sql",
+            "0000_zero.sql",
+            "9999999999_big.sql",
+        ] {
+            assert!(parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
 }
