@@ -4,11 +4,17 @@
 //! (`fermyon:spin/sqlite@2.0.0`, the interface every Spin 2.x–4.x host links) through
 //! the SDK's `sqlite` — to [`spinstack_sql::Connection`], which the stores of
 //! `spinstack-storage` speak. Nothing is opened until the first statement, so a request
-//! that never touches the database costs no round trip. On SQLite the first use also
-//! brings the schema up to date (`spinstack-sqlite-schema`: one local query when it
-//! already is).
+//! that never touches the database costs no round trip.
+//!
+//! On SQLite the schema must be brought up to date before it is used
+//! (`spinstack-sqlite-schema`: one local query when it already is). The HTTP components
+//! check it at their first database use ([`Db::from_config`]). The `session` library,
+//! which runs in its own instance inside the same request, checks it only when it must
+//! ([`Db::checking_schema_on_failure`]): before it opens a transaction, or when a
+//! statement outside one fails — then it migrates if behind and runs the statement
+//! again. So a session lookup costs one statement, and a request at most one check.
 
-use std::cell::OnceCell;
+use std::cell::{Cell as Flag, OnceCell};
 
 use spin_sdk::{pg3, sqlite};
 use spinstack_config::{Config, Database};
@@ -18,6 +24,13 @@ use spinstack_sql::{Cell, Connection, Dialect, Param, Row, SqlError};
 pub struct Db {
     backend: Result<Database, String>,
     opened: OnceCell<Opened>,
+    /// Whether this instance has checked the SQLite schema (always true on PostgreSQL,
+    /// which `spinstack-migrate` migrates ahead of time).
+    schema_checked: Flag<bool>,
+    /// Check the schema at the first use (else: before a transaction or after a failure).
+    check_first: bool,
+    /// A transaction is open on the connection (a failure inside it cannot be retried).
+    in_transaction: Flag<bool>,
 }
 
 enum Opened {
@@ -29,13 +42,82 @@ impl Db {
     /// The database `database_url` names (a configuration error is reported by the
     /// first statement).
     pub fn from_config() -> Self {
+        Self::new(true)
+    }
+
+    /// The same, checking the SQLite schema only before a transaction or after a failed
+    /// statement (the `session` component, whose caller has usually checked it in this
+    /// request already).
+    pub fn checking_schema_on_failure() -> Self {
+        Self::new(false)
+    }
+
+    fn new(check_first: bool) -> Self {
         let backend = Config::new(&crate::variable)
             .database()
             .map_err(|e| e.to_string());
         Self {
             backend,
             opened: OnceCell::new(),
+            schema_checked: Flag::new(false),
+            check_first,
+            in_transaction: Flag::new(false),
         }
+    }
+
+    /// Brings the SQLite schema up to date; whether it migrated anything.
+    fn check_schema(&self, connection: &SqliteConnection) -> Result<bool, SqlError> {
+        self.schema_checked.set(true);
+        match spinstack_sqlite_schema::ensure_migrated(connection) {
+            Ok(spinstack_sqlite_schema::Status::UpToDate) => Ok(false),
+            Ok(spinstack_sqlite_schema::Status::Migrated(_)) => Ok(true),
+            Err(e) if e.is_configuration() => Err(SqlError::Denied(e.to_string())),
+            Err(e) => Err(SqlError::Statement(format!(
+                "migrating the SQLite database: {e}"
+            ))),
+        }
+    }
+
+    /// Runs a statement on SQLite with the schema checks this [`Db`] owes.
+    fn on_sqlite<T>(
+        &self,
+        connection: &SqliteConnection,
+        sql: &str,
+        run: impl Fn() -> Result<T, SqlError>,
+    ) -> Result<T, SqlError> {
+        let keyword = sql
+            .trim_start()
+            .get(..8)
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        if !self.schema_checked.get() && keyword.starts_with("BEGIN") {
+            self.check_schema(connection)?;
+        }
+        let result = match run() {
+            Err(failed @ SqlError::Statement(_))
+                if !self.schema_checked.get() && !self.in_transaction.get() =>
+            {
+                // Perhaps the schema is behind (a first run, a new version): bring it
+                // up to date and try once more, or report the statement's own error.
+                if self.check_schema(connection)? {
+                    run()
+                } else {
+                    Err(failed)
+                }
+            }
+            other => other,
+        };
+        if result.is_ok() {
+            if keyword.starts_with("BEGIN") {
+                self.in_transaction.set(true);
+            } else if keyword.starts_with("COMMIT")
+                || keyword.starts_with("ROLLBACK")
+                || keyword.starts_with("END")
+            {
+                self.in_transaction.set(false);
+            }
+        }
+        result
     }
 
     fn opened(&self) -> Result<&Opened, SqlError> {
@@ -51,10 +133,9 @@ impl Db {
                 let connection = SqliteConnection(
                     sqlite::Connection::open(label).map_err(|e| sqlite_error(e, label))?,
                 );
-                spinstack_sqlite_schema::ensure_migrated(&connection).map_err(|e| match e {
-                    e if e.is_configuration() => SqlError::Denied(e.to_string()),
-                    other => SqlError::Statement(format!("migrating the SQLite database: {other}")),
-                })?;
+                if self.check_first {
+                    self.check_schema(&connection)?;
+                }
                 Opened::Sqlite(connection)
             }
         };
@@ -73,7 +154,9 @@ impl Connection for Db {
     fn query(&self, sql: &str, params: &[Param]) -> Result<Vec<Row>, SqlError> {
         match self.opened()? {
             Opened::Postgres(connection) => postgres_query(connection, sql, params),
-            Opened::Sqlite(connection) => connection.query(sql, params),
+            Opened::Sqlite(connection) => {
+                self.on_sqlite(connection, sql, || connection.query(sql, params))
+            }
         }
     }
 
@@ -83,7 +166,9 @@ impl Connection for Db {
                 .execute(sql, &postgres_params(params))
                 .map(drop)
                 .map_err(postgres_error),
-            Opened::Sqlite(connection) => connection.execute(sql, params),
+            Opened::Sqlite(connection) => {
+                self.on_sqlite(connection, sql, || connection.execute(sql, params))
+            }
         }
     }
 }

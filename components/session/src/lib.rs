@@ -33,7 +33,8 @@ fn database(error: StoreError) -> Error {
 }
 
 fn load() -> Result<(Settings, Store<Db>), Error> {
-    let db = Db::from_config();
+    // The caller has usually checked the SQLite schema in this request already.
+    let db = Db::checking_schema_on_failure();
     let settings = settings::load(&db)?;
     Ok((settings, Store::new(db)))
 }

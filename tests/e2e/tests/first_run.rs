@@ -292,3 +292,35 @@ async fn a_database_url_of_another_kind_is_a_configuration_error_naming_it() -> 
     assert!(!app.stderr_text().contains("hunter2") && !reply.text().contains("hunter2"));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_session_lookup_can_be_the_first_request_of_a_fresh_database() -> Result<()> {
+    // The session component checks the schema only when a statement fails: a lookup on
+    // an empty file must still migrate it and answer as usual.
+    let dir = tempfile::tempdir()?;
+    let secret = (
+        "better_auth_secret".to_owned(),
+        spinstack_e2e::app::SECRET.to_owned(),
+    );
+    let app = App::launch(Some(dir.path()), &[secret])?;
+    let cookie = format!(
+        "better-auth.session_token={}",
+        spinstack_e2e::cookies::signed(
+            spinstack_e2e::app::SECRET,
+            "tokenOfNobody0000000000000000000"
+        )
+    );
+    let session = app.request("GET", "/api/auth/get-session", &[("cookie", &cookie)], b"")?;
+    assert_eq!((session.status, session.text().as_str()), (200, "null"));
+    let private = private_data(&app, &cookie)?;
+    assert_eq!(private.status, 401, "{}", private.text());
+    drop(app);
+    let db = TestDb::unmigrated_sqlite_in(dir);
+    assert!(
+        db.count("SELECT count(*) FROM spinstack_migrations", &[])
+            .await?
+            > 0,
+        "the lookup migrated the database"
+    );
+    Ok(())
+}
