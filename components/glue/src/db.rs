@@ -65,10 +65,21 @@ impl Db {
         }
     }
 
-    /// Brings the SQLite schema up to date; whether it migrated anything.
+    /// Brings the SQLite schema up to date; whether it migrated anything. Instances
+    /// racing the first migration wait for each other on SQLite's lock; one that still
+    /// finds it busy after the busy timeout tries again.
     fn check_schema(&self, connection: &SqliteConnection) -> Result<bool, SqlError> {
         self.schema_checked.set(true);
-        match spinstack_sqlite_schema::ensure_migrated(connection) {
+        let mut outcome = spinstack_sqlite_schema::ensure_migrated(connection);
+        for _ in 0..BUSY_RETRIES {
+            match &outcome {
+                Err(e) if is_busy_text(&e.to_string()) => {
+                    outcome = spinstack_sqlite_schema::ensure_migrated(connection);
+                }
+                _ => break,
+            }
+        }
+        match outcome {
             Ok(spinstack_sqlite_schema::Status::UpToDate) => Ok(false),
             Ok(spinstack_sqlite_schema::Status::Migrated(_)) => Ok(true),
             Err(e) if e.is_configuration() => Err(SqlError::Denied(e.to_string())),
@@ -93,6 +104,19 @@ impl Db {
         if !self.schema_checked.get() && keyword.starts_with("BEGIN") {
             self.check_schema(connection)?;
         }
+        let run = || {
+            let mut result = run();
+            // Outside a transaction a statement that found the database busy for the
+            // whole busy timeout can simply run again (SQLite skips the busy handler
+            // where waiting could deadlock); inside one, the store rolls back instead.
+            for _ in 0..BUSY_RETRIES {
+                match &result {
+                    Err(e) if is_busy(e) && !self.in_transaction.get() => result = run(),
+                    _ => break,
+                }
+            }
+            result
+        };
         let result = match run() {
             Err(failed @ SqlError::Statement(_))
                 if !self.schema_checked.get() && !self.in_transaction.get() =>
@@ -192,6 +216,19 @@ fn loopback_without_tls(url: &str) -> String {
     }
     let separator = if url.contains('?') { '&' } else { '?' };
     format!("{url}{separator}sslmode=disable")
+}
+
+/// How often a statement or schema check that found SQLite busy runs again.
+const BUSY_RETRIES: usize = 3;
+
+/// Whether SQLite reported its lock as busy. Spin only gives the message text
+/// (`io("database is locked")`), so this reads it: the one place the app does.
+fn is_busy(error: &SqlError) -> bool {
+    matches!(error, SqlError::Statement(message) if is_busy_text(message))
+}
+
+fn is_busy_text(message: &str) -> bool {
+    message.contains("database is locked") || message.contains("database is busy")
 }
 
 fn postgres_error(error: pg3::PgError) -> SqlError {
