@@ -2,20 +2,23 @@
 //! `spinstack_auth`), with sessions through the imported `spinstack:session/sessions`
 //! interface; users and accounts, verification rows and, in production, rate-limit
 //! buckets through `spinstack-storage` on the request's database (`spinstack_glue::db`:
-//! Spin's SQLite or PostgreSQL, as `database_url` says); and the template's CORS.
+//! Spin's SQLite or PostgreSQL, as `database_url` says); and the template's CORS. The
+//! client IP (rate limiting, `session.ip_address`) comes from the source
+//! `trusted_proxy_header`/`trusted_proxy_hops` name: the peer address by default.
 
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;
 use spinstack_auth::{AuthContext, auth_base_url};
 use spinstack_auth_rules::origin::TrustedOrigins;
-use spinstack_config::{Config, ConfigError, NodeEnv};
+use spinstack_config::{ClientIpSource, Config, ConfigError, NodeEnv};
 use spinstack_http::{Request, Response};
 
+/// A failure outside any endpoint as Better Auth's `{"message","code"}` error.
 fn protocol_error(status: u16, message: &str) -> Response {
-    let code = if status == 400 {
-        "BAD_REQUEST"
-    } else {
-        "INTERNAL_SERVER_ERROR"
+    let code = match status {
+        400 => "BAD_REQUEST",
+        413 => "PAYLOAD_TOO_LARGE",
+        _ => "INTERNAL_SERVER_ERROR",
     };
     spinstack_auth::error::api_error(status, code, message)
 }
@@ -25,6 +28,7 @@ struct Settings {
     trusted: TrustedOrigins,
     base_url: String,
     production: bool,
+    client_ip: ClientIpSource,
 }
 
 fn settings() -> Result<Settings, ConfigError> {
@@ -34,6 +38,7 @@ fn settings() -> Result<Settings, ConfigError> {
         trusted: TrustedOrigins::new(&better_auth_url, config.cors_origins()?),
         base_url: auth_base_url(&better_auth_url),
         production: config.node_env()? == NodeEnv::Production,
+        client_ip: config.client_ip_source()?,
     })
 }
 
@@ -51,6 +56,7 @@ fn serve(request: &Request) -> Response {
         trusted: settings.trusted,
         base_url: settings.base_url,
         production: settings.production,
+        client_ip: settings.client_ip,
         sessions: &spinstack_glue::ImportedSessions,
         users: &store,
         verifications: &store,

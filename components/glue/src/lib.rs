@@ -1,5 +1,6 @@
 //! The one piece of Spin SDK code the HTTP components share. It converts a
-//! `wasi:http` incoming request into a [`spinstack_http::Request`] and a
+//! `wasi:http` incoming request into a [`spinstack_http::Request`] (its body read
+//! under the 1 MiB limit of [`spinstack_http::body_limit`]) and a
 //! [`spinstack_http::Response`] back into an outgoing response, keeping header order
 //! and repeated headers (several `Set-Cookie` lines), which the SDK's map-based
 //! `Request`/`Response` types would lose; it reads Spin variables for
@@ -17,15 +18,23 @@ pub mod todo_store;
 #[cfg(feature = "session-import")]
 pub use sessions::ImportedSessions;
 
+use futures_core::Stream;
 use spin_sdk::http::{Fields, IncomingRequest, Method, OutgoingResponse, ResponseOutparam};
 use spin_sdk::variables;
+use spinstack_http::body_limit::{LimitedBody, MAX_BODY_BYTES, TOO_LARGE_MESSAGE};
 use spinstack_http::{Request, Response};
 
-/// Reads the whole incoming request.
-///
-/// # Errors
-/// When the request body stream fails (the client went away).
-pub async fn read_request(incoming: IncomingRequest) -> Result<Request, String> {
+/// Why the body of a request was not read.
+#[derive(Debug)]
+pub enum BodyError {
+    /// Over [`MAX_BODY_BYTES`]: declared so, or found so while reading.
+    TooLarge,
+    /// The body stream failed (the client went away).
+    Unreadable(String),
+}
+
+/// The request without its body: method, path and query, headers in order.
+pub fn request_head(incoming: &IncomingRequest) -> Request {
     let method = method_name(&incoming.method());
     let path_and_query = incoming.path_with_query().unwrap_or_else(|| "/".to_owned());
     let mut request = Request::new(&method, &path_and_query);
@@ -40,11 +49,32 @@ pub async fn read_request(incoming: IncomingRequest) -> Result<Request, String> 
             )
         })
         .collect();
-    request.body = incoming
-        .into_body()
-        .await
-        .map_err(|e| format!("reading the request body failed: {}", e.to_debug_string()))?;
-    Ok(request)
+    request
+}
+
+/// Reads the body of `incoming` (whose head is `head`) under [`MAX_BODY_BYTES`]: a
+/// larger declared `Content-Length` is refused without reading, and a body without
+/// one is read a chunk at a time (the SDK reads at most 16 KiB per chunk) and
+/// refused as soon as it passes the limit, the rest left unread.
+///
+/// # Errors
+/// [`BodyError::TooLarge`] over the limit; [`BodyError::Unreadable`] when the body
+/// stream fails.
+pub async fn read_body(incoming: IncomingRequest, head: &Request) -> Result<Vec<u8>, BodyError> {
+    let mut body =
+        LimitedBody::new(MAX_BODY_BYTES, &head.headers).map_err(|_| BodyError::TooLarge)?;
+    let stream = incoming.into_body_stream();
+    let mut stream = std::pin::pin!(stream);
+    while let Some(chunk) = std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+        let chunk = chunk.map_err(|e| {
+            BodyError::Unreadable(format!(
+                "reading the request body failed: {}",
+                e.to_debug_string()
+            ))
+        })?;
+        body.push(&chunk).map_err(|_| BodyError::TooLarge)?;
+    }
+    Ok(body.into_bytes())
 }
 
 fn method_name(method: &Method) -> String {
@@ -106,10 +136,13 @@ pub fn now_millis() -> i64 {
         })
 }
 
-/// The request cycle every HTTP component shares: read the request, load the CORS
-/// policy from `cors_origin`, answer preflights, run `handler` for everything else and
-/// add the CORS headers. `protocol_error` renders a message as the component's
-/// protocol error (for a broken configuration, which is logged, or an unreadable body).
+/// The request cycle every HTTP component shares: read the request's head, refuse to
+/// serve production without a secret, load the CORS policy from `cors_origin`, answer
+/// preflights, read the body under the size limit ([`read_body`]), run `handler` for
+/// everything else and add the CORS headers (to the refusals of the body too, so a
+/// browser can read them). `protocol_error` renders a message as the component's
+/// protocol error (for a broken configuration, which is logged, an unreadable body
+/// or one over the limit: `413`).
 pub async fn serve_with_cors(
     incoming: IncomingRequest,
     out: ResponseOutparam,
@@ -117,16 +150,13 @@ pub async fn serve_with_cors(
     protocol_error: fn(u16, &str) -> Response,
     handler: impl FnOnce(&Request) -> Response,
 ) {
-    let request = match read_request(incoming).await {
-        Ok(request) => request,
-        Err(cause) => {
-            eprintln!("{component}: {cause}");
-            return send_response(out, protocol_error(400, "Unreadable request body")).await;
-        }
-    };
+    let mut request = request_head(&incoming);
     let config = spinstack_config::Config::new(&variable);
     // Production without a secret: no route may serve (spec sqlite-and-deploy.md §3.2).
-    if let Err(e @ spinstack_config::ConfigError::Missing(_)) = config.better_auth_secret() {
+    // Only the session component uses the secret; this checks that it is set.
+    if let Err(e @ spinstack_config::ConfigError::Missing(_)) =
+        config.secret_present_in_production()
+    {
         eprintln!("{component}: {e}");
         return send_response(out, protocol_error(500, &e.to_string())).await;
     }
@@ -137,12 +167,27 @@ pub async fn serve_with_cors(
             return send_response(out, protocol_error(500, &e.to_string())).await;
         }
     };
-    let response = if spinstack_cors::CorsPolicy::is_preflight(&request) {
-        cors.preflight(&request)
-    } else {
-        let mut response = handler(&request);
-        cors.apply(&request, &mut response);
-        response
+    if spinstack_cors::CorsPolicy::is_preflight(&request) {
+        return send_response(out, cors.preflight(&request)).await;
+    }
+    let mut response = match read_body(incoming, &request).await {
+        Ok(body) => {
+            request.body = body;
+            handler(&request)
+        }
+        Err(BodyError::TooLarge) => {
+            // Never the path: it may carry a token.
+            eprintln!(
+                "{component}: {} request refused: body over {MAX_BODY_BYTES} bytes",
+                request.method
+            );
+            protocol_error(413, TOO_LARGE_MESSAGE)
+        }
+        Err(BodyError::Unreadable(cause)) => {
+            eprintln!("{component}: {cause}");
+            protocol_error(400, "Unreadable request body")
+        }
     };
+    cors.apply(&request, &mut response);
     send_response(out, response).await;
 }

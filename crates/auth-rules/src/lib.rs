@@ -29,7 +29,7 @@
 //! - [`email`]: zod's email pattern, lower-casing, sign-in's `INVALID_EMAIL` (§8).
 //! - [`origin`] and [`glob`]: trusted origins and `matchesOriginPattern` (§5.1).
 //! - [`csrf`]: the router-level origin/callback check, login CSRF, GET callbacks (§5.2–§5.4).
-//! - [`client_ip`]: the client IP from `x-forwarded-for` (§6.3).
+//! - [`client_ip`]: the client IP from the peer address or a trusted proxy's header (§6.3).
 //! - [`endpoint`]: the per-route table and the chain in Better Auth's order (§2.4).
 
 #![forbid(unsafe_code)]

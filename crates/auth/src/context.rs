@@ -2,6 +2,7 @@
 //! the services, the clock.
 
 use spinstack_auth_rules::origin::TrustedOrigins;
+use spinstack_config::ClientIpSource;
 use spinstack_rate_limit::RateLimitStore;
 use spinstack_sessions::SessionManager;
 
@@ -17,6 +18,9 @@ pub struct AuthContext<'a> {
     pub base_url: String,
     /// `node_env` is `production`: `GET /error` redirects instead of rendering a page.
     pub production: bool,
+    /// Where the client IP comes from (`trusted_proxy_header`/`trusted_proxy_hops`):
+    /// the rate limiter's key and `session.ip_address`.
+    pub client_ip: ClientIpSource,
     /// The session component.
     pub sessions: &'a dyn SessionManager,
     /// Users and accounts.

@@ -29,9 +29,9 @@ pub fn handle(request: &Request, ctx: &AuthContext<'_>) -> Response {
     if request.method != "GET" && request.method != "POST" {
         return Response::text(405, "Method Not Allowed");
     }
+    let ip = client_ip(request, &ctx.client_ip);
     // §2.4: the rate limiter runs before routing, for every path under the mount.
     if let Some(store) = ctx.rate_limit {
-        let ip = client_ip(request);
         match spinstack_rate_limit::check(store, &request.path, ip.as_deref(), ctx.now_ms) {
             Ok(None) => {}
             Ok(Some(too_many)) => return too_many,
@@ -53,14 +53,17 @@ pub fn handle(request: &Request, ctx: &AuthContext<'_>) -> Response {
                 body: checked.body,
                 query: checked.query,
                 param: path_param(route.path, rest),
+                client_ip: ip,
             },
         ),
         Err(rejection) => {
             if rejection.status == 403 {
-                // Upstream refuses silently; say why in the log (spec §12 item 3).
+                // Upstream refuses silently; say why in the log (spec §12 item 3). The
+                // route's template, never the path sent: `/reset-password/<token>`
+                // would put a live reset token in the log.
                 eprintln!(
-                    "auth: {} {} refused: {}",
-                    request.method, request.path, rejection.message
+                    "auth: {} {BASE_PATH}{} refused: {}",
+                    request.method, route.path, rejection.message
                 );
             }
             rejection.to_response()
@@ -170,5 +173,82 @@ mod rate_limit_tests {
         // Another path has its own bucket.
         let session = Request::new("GET", "/api/auth/get-session");
         assert_eq!(handle(&session, &ctx).status, 200);
+    }
+}
+
+#[cfg(test)]
+mod client_ip_tests {
+    use std::num::NonZeroUsize;
+
+    use super::*;
+    use crate::testing::{FakeSessions, FakeUsers, context};
+    use spinstack_config::ClientIpSource;
+    use spinstack_rate_limit::MemoryStore;
+
+    fn sign_in(forwarded_for: &str, peer: &str) -> Request {
+        Request::new("POST", "/api/auth/sign-in/email")
+            .with_header("content-type", "application/json")
+            .with_header("x-forwarded-for", forwarded_for)
+            .with_header("spin-client-addr", peer)
+            .with_body(r#"{"email":"a@example.com","password":"password123"}"#)
+    }
+
+    #[test]
+    fn without_a_proxy_forwarded_for_picks_no_fresh_bucket() {
+        let (sessions, users) = (FakeSessions::default(), FakeUsers::default());
+        let store = MemoryStore::new();
+        let mut ctx = context(&sessions, &users);
+        ctx.rate_limit = Some(&store);
+        for n in 1..=3 {
+            let request = sign_in(&format!("198.51.100.{n}"), "192.0.2.7:40000");
+            assert_eq!(handle(&request, &ctx).status, 401);
+        }
+        let refused = handle(&sign_in("198.51.100.4", "192.0.2.7:40001"), &ctx);
+        assert_eq!(refused.status, 429);
+        assert!(store.entry("192.0.2.7|/sign-in/email").is_some());
+        // Another peer has its own bucket.
+        let other = handle(&sign_in("198.51.100.4", "192.0.2.8:40000"), &ctx);
+        assert_eq!(other.status, 401);
+    }
+
+    #[test]
+    fn behind_a_declared_proxy_each_right_most_entry_is_a_client() {
+        let (sessions, users) = (FakeSessions::default(), FakeUsers::default());
+        let store = MemoryStore::new();
+        let mut ctx = context(&sessions, &users);
+        ctx.rate_limit = Some(&store);
+        ctx.client_ip = ClientIpSource::ProxyHeader {
+            name: "x-forwarded-for".to_owned(),
+            hops: NonZeroUsize::MIN,
+        };
+        for n in 1..=4 {
+            let request = sign_in(&format!("10.9.9.9, 198.51.100.{n}"), "10.0.0.2:1");
+            assert_eq!(handle(&request, &ctx).status, 401, "client {n}");
+        }
+        // The spoofable left part does not make a new client.
+        for n in 1..=2 {
+            let request = sign_in(&format!("10.9.9.{n}, 198.51.100.1"), "10.0.0.2:1");
+            assert_eq!(handle(&request, &ctx).status, 401);
+        }
+        let refused = handle(&sign_in("10.9.9.3, 198.51.100.1", "10.0.0.2:1"), &ctx);
+        assert_eq!(refused.status, 429);
+    }
+
+    #[test]
+    fn new_sessions_record_the_same_ip() {
+        let (sessions, users) = (FakeSessions::default(), FakeUsers::default());
+        let ctx = context(&sessions, &users);
+        let request = Request::new("POST", "/api/auth/sign-up/email")
+            .with_header("content-type", "application/json")
+            .with_header("origin", "http://localhost:3001")
+            .with_header("x-forwarded-for", "198.51.100.9")
+            .with_header("spin-client-addr", "[2001:db8::5]:443")
+            .with_body(r#"{"email":"new@example.com","password":"password1234","name":"New"}"#);
+        assert_eq!(handle(&request, &ctx).status, 200);
+        let created = sessions.created.borrow();
+        assert_eq!(
+            created[0].0.ip_address.as_deref(),
+            Some("2001:0db8:0000:0000:0000:0000:0000:0000")
+        );
     }
 }

@@ -411,6 +411,7 @@ pub fn context_with<'a>(
         ),
         base_url: "http://localhost:3000/api/auth".to_owned(),
         production: false,
+        client_ip: spinstack_config::ClientIpSource::Peer,
         sessions,
         users,
         verifications,

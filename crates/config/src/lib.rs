@@ -11,10 +11,17 @@
 //! ([`Config::better_auth_secret`] returns `None`): the app then generates one and keeps
 //! it in the database.
 //!
+//! Where the client's IP address comes from is explicit ([`Config::client_ip_source`]):
+//! the connecting peer as Spin reports it, unless `trusted_proxy_header` names the
+//! header a proxy in front of the app sets, with `trusted_proxy_hops` saying which of
+//! its comma-separated entries, counted from the right, is the client.
+//!
 //! Each getter validates one variable on demand, so a component only needs the
 //! variables it uses. Errors name the variable and never carry its value.
 
 #![forbid(unsafe_code)]
+
+use std::num::NonZeroUsize;
 
 use thiserror::Error;
 
@@ -68,6 +75,24 @@ pub enum Database {
 
 /// The SQLite label the app uses when `database_url` is empty.
 pub const SQLITE_LABEL: &str = "default";
+
+/// Where the client IP (rate-limit buckets, `session.ip_address`) is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientIpSource {
+    /// The connecting peer, from the `spin-client-addr` header the Spin host adds
+    /// (`trusted_proxy_header` empty: no proxy is trusted, so no client-sent header
+    /// is believed).
+    Peer,
+    /// A header set by the proxy in front of the app (lower-case name): the client is
+    /// the entry `hops` from the right of its comma-separated list, since every entry
+    /// left of what the trusted proxies appended is whatever the client sent.
+    ProxyHeader {
+        /// The header's name, lower-cased (`x-forwarded-for`).
+        name: String,
+        /// How many entries from the right the client is (1: the last one).
+        hops: NonZeroUsize,
+    },
+}
 
 // The URL carries a password: never print it.
 impl std::fmt::Debug for Database {
@@ -183,6 +208,67 @@ impl<'a> Config<'a> {
             })
     }
 
+    /// Whether a component that must not hold the secret may serve: in production
+    /// `better_auth_secret` must be set (spec sqlite-and-deploy.md §3.2), and this
+    /// checks only that it is non-empty, keeping no value. Outside production it does
+    /// not read the variable at all.
+    ///
+    /// # Errors
+    /// [`ConfigError::Missing`] when production runs without a secret; a `node_env`
+    /// error as [`Config::node_env`] reports it.
+    pub fn secret_present_in_production(&self) -> Result<(), ConfigError> {
+        if self.node_env()? != NodeEnv::Production {
+            return Ok(());
+        }
+        match self.value("better_auth_secret")? {
+            Some(_) => Ok(()),
+            None => Err(ConfigError::Missing("better_auth_secret")),
+        }
+    }
+
+    /// `trusted_proxy_header` and `trusted_proxy_hops`: where the client IP comes
+    /// from. An empty header (the default) means no proxy is trusted and the peer
+    /// address counts; otherwise the header must be an HTTP field name
+    /// (`x-forwarded-for`, `x-real-ip`, `forwarded`, …). `trusted_proxy_hops`, by
+    /// default one, is a whole number of at least 1, validated even without a header
+    /// so a typo never goes unnoticed.
+    pub fn client_ip_source(&self) -> Result<ClientIpSource, ConfigError> {
+        let hops = self.trusted_proxy_hops()?;
+        let Some(name) = self.value("trusted_proxy_header")? else {
+            return Ok(ClientIpSource::Peer);
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            return Ok(ClientIpSource::Peer);
+        }
+        if !name.bytes().all(is_token_byte) {
+            return Err(ConfigError::Invalid {
+                name: "trusted_proxy_header",
+                rule: "must be empty (no proxy: the peer address counts) or a header name such as x-forwarded-for",
+            });
+        }
+        Ok(ClientIpSource::ProxyHeader {
+            name: name.to_ascii_lowercase(),
+            hops,
+        })
+    }
+
+    fn trusted_proxy_hops(&self) -> Result<NonZeroUsize, ConfigError> {
+        let Some(value) = self.value("trusted_proxy_hops")? else {
+            return Ok(NonZeroUsize::MIN);
+        };
+        let value = value.trim();
+        value
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| value.parse::<NonZeroUsize>().ok())
+            .flatten()
+            .ok_or(ConfigError::Invalid {
+                name: "trusted_proxy_hops",
+                rule: "must be a whole number of at least 1 (how many proxies append to trusted_proxy_header)",
+            })
+    }
+
     /// `node_env`: development (default), production or test.
     pub fn node_env(&self) -> Result<NodeEnv, ConfigError> {
         match self.value("node_env")?.as_deref() {
@@ -195,6 +281,11 @@ impl<'a> Config<'a> {
             }),
         }
     }
+}
+
+/// RFC 9110 `tchar`: the bytes an HTTP field name is made of.
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
 
 #[cfg(test)]
@@ -349,6 +440,115 @@ mod tests {
         with(&[("better_auth_url", "http://localhost:3000")], |c| {
             assert_eq!(c.better_auth_url().as_deref(), Ok("http://localhost:3000"));
         });
+    }
+
+    #[test]
+    fn client_ip_defaults_to_the_peer() {
+        with(&[], |c| {
+            assert_eq!(c.client_ip_source(), Ok(ClientIpSource::Peer))
+        });
+        for header in ["", "  "] {
+            with(
+                &[
+                    ("trusted_proxy_header", header),
+                    ("trusted_proxy_hops", "1"),
+                ],
+                |c| assert_eq!(c.client_ip_source(), Ok(ClientIpSource::Peer)),
+            );
+        }
+    }
+
+    #[test]
+    fn a_trusted_proxy_header_is_lower_cased_with_its_hops() {
+        let hops = |n| NonZeroUsize::new(n).expect("non-zero");
+        with(&[("trusted_proxy_header", " X-Forwarded-For ")], |c| {
+            assert_eq!(
+                c.client_ip_source(),
+                Ok(ClientIpSource::ProxyHeader {
+                    name: "x-forwarded-for".to_owned(),
+                    hops: hops(1)
+                })
+            );
+        });
+        with(
+            &[
+                ("trusted_proxy_header", "forwarded"),
+                ("trusted_proxy_hops", "2"),
+            ],
+            |c| {
+                assert_eq!(
+                    c.client_ip_source(),
+                    Ok(ClientIpSource::ProxyHeader {
+                        name: "forwarded".to_owned(),
+                        hops: hops(2)
+                    })
+                );
+            },
+        );
+    }
+
+    #[test]
+    fn invalid_proxy_settings_name_their_variable() {
+        for header in [
+            "x forwarded",
+            "x-forwarded-for:",
+            "x-forwarded-for, x-real-ip",
+            "é",
+        ] {
+            with(&[("trusted_proxy_header", header)], |c| {
+                let err = c.client_ip_source().expect_err(header);
+                assert!(matches!(
+                    err,
+                    ConfigError::Invalid {
+                        name: "trusted_proxy_header",
+                        ..
+                    }
+                ));
+                assert!(!err.to_string().contains(header), "{err}");
+            });
+        }
+        for hops in ["0", "-1", "+1", "1.5", "two", "99999999999999999999999"] {
+            // Checked with and without a header: a typo never goes unnoticed.
+            for header in ["", "x-forwarded-for"] {
+                with(
+                    &[
+                        ("trusted_proxy_header", header),
+                        ("trusted_proxy_hops", hops),
+                    ],
+                    |c| {
+                        assert_eq!(
+                            c.client_ip_source().map_err(|e| match e {
+                                ConfigError::Invalid { name, .. } => name,
+                                _ => "other",
+                            }),
+                            Err("trusted_proxy_hops"),
+                            "{hops:?}"
+                        );
+                    },
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_secret_check_keeps_no_value_and_reads_it_only_in_production() {
+        let read = std::cell::RefCell::new(Vec::new());
+        let lookup = |name: &str| {
+            read.borrow_mut().push(name.to_owned());
+            Ok(None)
+        };
+        assert_eq!(Config::new(&lookup).secret_present_in_production(), Ok(()));
+        assert_eq!(*read.borrow(), ["node_env"]);
+        with(&[("node_env", "production")], |c| {
+            assert_eq!(
+                c.secret_present_in_production(),
+                Err(ConfigError::Missing("better_auth_secret"))
+            );
+        });
+        with(
+            &[("node_env", "production"), ("better_auth_secret", "x")],
+            |c| assert_eq!(c.secret_present_in_production(), Ok(())),
+        );
     }
 
     #[test]

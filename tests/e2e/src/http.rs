@@ -1,6 +1,7 @@
 //! A minimal HTTP/1.1 client: one request per connection, exactly the headers given
 //! (plus `Host`, `Content-Length` and `Connection: close`), responses with their header
-//! order and repeats intact, `Content-Length` or chunked bodies.
+//! order and repeats intact, `Content-Length` or chunked bodies. [`send_streaming`]
+//! sends a large body, chunked or not, while already reading the reply.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -86,6 +87,64 @@ pub fn send(
     stream.write_all(head.as_bytes())?;
     stream.write_all(body)?;
     read_reply(BufReader::new(stream))
+}
+
+/// How [`send_streaming`] frames a body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// With a `Content-Length`.
+    ContentLength,
+    /// `Transfer-Encoding: chunked` in 64 KiB chunks, no `Content-Length`.
+    Chunked,
+}
+
+/// Sends one request whose (large) body another thread writes while this one reads
+/// the reply, so a server that answers before reading the whole body — a `413` — is
+/// heard instead of both sides blocking; write errors after the server stops reading
+/// are expected and ignored.
+///
+/// # Errors
+/// On connection or protocol failures reading the reply.
+pub fn send_streaming(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+    framing: Framing,
+) -> anyhow::Result<Reply> {
+    let stream = TcpStream::connect(addr).with_context(|| format!("connecting to {addr}"))?;
+    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    let mut head = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    match framing {
+        Framing::ContentLength => head.push_str(&format!("content-length: {}\r\n", body.len())),
+        Framing::Chunked => head.push_str("transfer-encoding: chunked\r\n"),
+    }
+    head.push_str("connection: close\r\n\r\n");
+    let mut writer = stream.try_clone()?;
+    let written = std::thread::spawn(move || -> std::io::Result<()> {
+        writer.write_all(head.as_bytes())?;
+        match framing {
+            Framing::ContentLength => writer.write_all(&body)?,
+            Framing::Chunked => {
+                for chunk in body.chunks(64 * 1024) {
+                    writer.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())?;
+                    writer.write_all(chunk)?;
+                    writer.write_all(b"\r\n")?;
+                }
+                writer.write_all(b"0\r\n\r\n")?;
+            }
+        }
+        writer.flush()
+    });
+    let reply = read_reply(BufReader::new(stream.try_clone()?));
+    // Unblocks a writer the server stopped reading from.
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    let _ = written.join();
+    reply
 }
 
 fn read_reply(mut reader: BufReader<TcpStream>) -> anyhow::Result<Reply> {

@@ -71,7 +71,8 @@ async fn sign_up_creates_user_account_and_session_atomically(backend: Backend) -
     assert!(row.text(3)?.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
     assert_eq!(row.text(4)?, token);
     assert_eq!(row.text(5)?, "e2e-agent");
-    assert_eq!(row.text(6)?, "");
+    // The peer address Spin reports (no proxy is declared).
+    assert_eq!(row.text(6)?, "127.0.0.1");
     assert_eq!(row.millis(7)? - row.millis(8)?, 7 * 86_400_000);
 
     // The cookie works for get-session.

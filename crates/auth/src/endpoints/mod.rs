@@ -19,7 +19,6 @@ pub mod user;
 pub mod verify_email;
 
 use serde_json::{Map, Value};
-use spinstack_auth_rules::client_ip::client_ip;
 use spinstack_http::{Request, Response};
 
 use crate::context::AuthContext;
@@ -36,6 +35,9 @@ pub struct Call<'r> {
     /// The raw (not percent-decoded, as better-call passes it) path parameter of
     /// `/reset-password/:token` and `/callback/:id`.
     pub param: Option<String>,
+    /// The client IP from the configured source (`AuthContext::client_ip`), as the
+    /// rate limiter saw it.
+    pub client_ip: Option<String>,
 }
 
 impl Call<'_> {
@@ -144,10 +146,15 @@ pub fn with_cookies(response: Response, cookies: &[String]) -> Response {
 
 /// The client IP and user agent a new session records (`""` when unknown, as the
 /// reference server stores them).
-pub fn client_facts(request: &Request) -> (Option<String>, Option<String>) {
+pub fn client_facts(call: &Call<'_>) -> (Option<String>, Option<String>) {
     (
-        Some(client_ip(request).unwrap_or_default()),
-        Some(request.header("user-agent").unwrap_or_default().to_owned()),
+        Some(call.client_ip.clone().unwrap_or_default()),
+        Some(
+            call.request
+                .header("user-agent")
+                .unwrap_or_default()
+                .to_owned(),
+        ),
     )
 }
 

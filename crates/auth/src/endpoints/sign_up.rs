@@ -71,7 +71,7 @@ pub fn sign_up_email(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
         image: image.clone(),
         password_hash,
     };
-    let (ip_address, user_agent) = client_facts(call.request);
+    let (ip_address, user_agent) = client_facts(call);
     let request = SessionRequest {
         user_id: id.clone(),
         // Only an explicit `false` forgets the session.

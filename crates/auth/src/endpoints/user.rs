@@ -153,7 +153,7 @@ pub fn change_password(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
     if let Err(cause) = ctx.sessions.revoke_all(&caller.live.user.id, None) {
         return caller.respond(internal("change-password: revoking sessions", &cause));
     }
-    let (ip_address, user_agent) = client_facts(call.request);
+    let (ip_address, user_agent) = client_facts(call);
     let request = SessionRequest {
         user_id: caller.live.user.id.clone(),
         remember: None,

@@ -144,7 +144,7 @@ fn change_email(
             call.request.cookie_header().as_deref(),
         ),
         None => {
-            let (ip_address, user_agent) = client_facts(call.request);
+            let (ip_address, user_agent) = client_facts(call);
             let request = SessionRequest {
                 user_id: user.id.clone(),
                 remember: None,
