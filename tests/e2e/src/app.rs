@@ -2,6 +2,12 @@
 //! repository's `spin.toml`, variables from `SPIN_VARIABLE_*`, a loopback port, and —
 //! on SQLite — the test database's state directory (`--state-dir`). The process is
 //! killed when the [`App`] is dropped; its stderr is kept for assertions.
+//!
+//! Every app also guards its log (issue #13): it remembers each secret value a test
+//! handed it or received from it — the signing secret, the database password, every
+//! password sent as JSON, every session token and cookie value answered — and when it
+//! is dropped at the end of a passing test, fails the test if its log holds any of
+//! them (naming the kind, never the value).
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -83,7 +89,12 @@ pub struct App {
     pub addr: SocketAddr,
     stderr: Arc<Mutex<Vec<String>>>,
     stdout: Arc<Mutex<Vec<String>>>,
+    /// `(kind, value)` of every secret the log must never contain.
+    secrets: Mutex<Vec<(&'static str, String)>>,
 }
+
+/// Values shorter than this are too likely to occur by chance to scan for.
+const MIN_SECRET_LEN: usize = 8;
 
 impl App {
     /// Starts the app over `db` with the standard variables.
@@ -166,7 +177,22 @@ impl App {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             stderr,
             stdout,
+            secrets: Mutex::new(Vec::new()),
         };
+        for (name, value) in variables {
+            match name.as_str() {
+                "better_auth_secret" => app.remember_secret("the signing secret", value),
+                "database_url" => {
+                    if let Some(password) = url::Url::parse(value)
+                        .ok()
+                        .and_then(|url| url.password().map(str::to_owned))
+                    {
+                        app.remember_secret("the database password", &password);
+                    }
+                }
+                _ => {}
+            }
+        }
         // Generous: the debug runtime compiles the components with Cranelift at start-up
         // (cached afterwards), and parallel tests on two cores start several at once.
         match rx.recv_timeout(Duration::from_secs(420)) {
@@ -249,13 +275,86 @@ impl App {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> anyhow::Result<Reply> {
-        send(self.addr, method, path, headers, body)
+        self.remember_request_secrets(body);
+        let reply = send(self.addr, method, path, headers, body)?;
+        self.remember_reply_secrets(&reply);
+        Ok(reply)
+    }
+
+    /// Adds a value the runtime's log must never contain.
+    pub fn remember_secret(&self, kind: &'static str, value: &str) {
+        if value.len() >= MIN_SECRET_LEN
+            && let Ok(mut secrets) = self.secrets.lock()
+        {
+            secrets.push((kind, value.to_owned()));
+        }
+    }
+
+    fn remember_request_secrets(&self, body: &[u8]) {
+        let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) else {
+            return;
+        };
+        for field in ["password", "newPassword", "currentPassword"] {
+            if let Some(password) = json.get(field).and_then(serde_json::Value::as_str) {
+                self.remember_secret("a password", password);
+            }
+        }
+    }
+
+    fn remember_reply_secrets(&self, reply: &Reply) {
+        for line in reply.all("set-cookie") {
+            let value = line
+                .split(';')
+                .next()
+                .and_then(|pair| pair.split_once('='))
+                .map_or("", |(_, value)| value);
+            self.remember_secret("a cookie value", value);
+            if let Some((token, _)) = value.split_once('.') {
+                self.remember_secret("a session token", token);
+            }
+        }
+        if let Ok(json) = reply.json()
+            && let Some(token) = json.get("token").and_then(serde_json::Value::as_str)
+        {
+            self.remember_secret("a session token", token);
+        }
+    }
+
+    /// Forgets every remembered secret (for the harness's own test of the scan).
+    pub fn forget_secrets(&self) {
+        if let Ok(mut secrets) = self.secrets.lock() {
+            secrets.clear();
+        }
+    }
+
+    /// The kinds of remembered secrets the log contains (empty when it is clean).
+    pub fn leaked_secrets(&self) -> Vec<&'static str> {
+        let log = format!("{}\n{}", self.stderr_text(), self.stdout_text());
+        let Ok(secrets) = self.secrets.lock() else {
+            return Vec::new();
+        };
+        let mut kinds: Vec<&'static str> = secrets
+            .iter()
+            .filter(|(_, value)| log.contains(value.as_str()))
+            .map(|(kind, _)| *kind)
+            .collect();
+        kinds.dedup();
+        kinds
     }
 }
 
 impl Drop for App {
+    #[expect(clippy::panic, reason = "a leak fails the test that caused it")]
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // Let the reader threads take the last lines.
+        std::thread::sleep(Duration::from_millis(50));
+        if !std::thread::panicking() {
+            let leaked = self.leaked_secrets();
+            if !leaked.is_empty() {
+                panic!("the runtime's log contains {}", leaked.join(", "));
+            }
+        }
     }
 }

@@ -324,3 +324,17 @@ async fn a_session_lookup_can_be_the_first_request_of_a_fresh_database() -> Resu
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_harness_finds_a_remembered_value_in_the_log() -> Result<()> {
+    // Every App scans its log for the secrets it saw when it is dropped; prove the scan
+    // sees what is there: the state directory's path is in the start-up line.
+    let dir = tempfile::tempdir()?;
+    let app = App::launch(Some(dir.path()), &[])?;
+    let path = dir.path().to_string_lossy().into_owned();
+    assert!(app.leaked_secrets().is_empty());
+    app.remember_secret("a planted value", &path);
+    assert_eq!(app.leaked_secrets(), ["a planted value"]);
+    app.forget_secrets();
+    Ok(())
+}
