@@ -455,6 +455,21 @@ async fn production_rate_limit_holds_across_instances(backend: Backend) -> Resul
     let session = first.request("GET", "/api/auth/get-session", &[], b"")?;
     assert_eq!(session.status, 200);
 
+    // A session made on one instance resolves on the other, and its sign-out there
+    // ends it for both.
+    let signed_up = sign_up(&first, "shared@example.com", "password1234")?;
+    assert_eq!(signed_up.status, 200, "{}", signed_up.text());
+    let cookie = signed_up
+        .cookie_pair("__Secure-better-auth.session_token")
+        .or_else(|| signed_up.cookie_pair("better-auth.session_token"))
+        .context("session cookie")?;
+    let elsewhere = second.request("GET", "/api/auth/get-session", &[("cookie", &cookie)], b"")?;
+    assert_eq!(elsewhere.json()?["user"]["email"], "shared@example.com");
+    let signed_out = second.post_json("/api/auth/sign-out", Some(&cookie), &json!({}))?;
+    assert_eq!(signed_out.status, 200, "{}", signed_out.text());
+    let gone = first.request("GET", "/api/auth/get-session", &[("cookie", &cookie)], b"")?;
+    assert_eq!(gone.text(), "null");
+
     // Development mode does not limit.
     let dev = App::start(&db)?;
     for _ in 0..5 {
