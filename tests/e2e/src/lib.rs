@@ -13,6 +13,7 @@
 pub mod app;
 pub mod cookies;
 pub mod db;
+pub mod fault_proxy;
 pub mod http;
 
 /// Milliseconds since the Unix epoch (for seeding rows relative to now).
