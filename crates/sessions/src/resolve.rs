@@ -222,6 +222,119 @@ mod tests {
         }
     }
 
+    /// A store of `n` users, each with one live session; user `i`'s token is
+    /// `token_of(i)`.
+    fn many_users(n: usize) -> FakeStore {
+        let mut store = FakeStore::default();
+        for i in 0..n {
+            let mut row = stored(NOW);
+            row.session.token = token_of(i);
+            row.session.id = format!("session{i:025}");
+            row.session.user_id = format!("user{i:028}");
+            if let Some(user) = row.user.as_mut() {
+                user.id = format!("user{i:028}");
+            }
+            store.rows.push(row);
+        }
+        store
+    }
+
+    /// `%XX` escapes decoded (their hex digits are case-insensitive).
+    fn percent_decoded(value: &str) -> Vec<u8> {
+        let bytes = value.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut at = 0;
+        while at < bytes.len() {
+            let hex = bytes
+                .get(at + 1..at + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            match (bytes[at], hex) {
+                (b'%', Some(byte)) => {
+                    out.push(byte);
+                    at += 3;
+                }
+                (byte, _) => {
+                    out.push(byte);
+                    at += 1;
+                }
+            }
+        }
+        out
+    }
+
+    fn token_of(i: usize) -> String {
+        format!("token{i:027}")
+    }
+
+    /// Property (issue #13): over many users and tampered cookies, a cookie resolves a
+    /// session only when it is exactly the signed cookie of that session's token — never
+    /// another user's, never a tampered one.
+    #[test]
+    fn a_cookie_never_resolves_another_users_session() {
+        const USERS: usize = 40;
+        let mut store = many_users(USERS);
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % 1_000_003).unwrap_or_default()
+        };
+        let alphabet: Vec<char> =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=.%"
+                .chars()
+                .collect();
+        let (mut resolved, mut refused) = (0, 0);
+        for _ in 0..4000 {
+            let i = next() % USERS;
+            let j = next() % USERS;
+            let genuine = signed_cookie_value(SECRET, &token_of(i));
+            let other = signed_cookie_value(SECRET, &token_of(j));
+            let mut value: Vec<char> = genuine.chars().collect();
+            match next() % 5 {
+                0 => {}
+                1 => {
+                    let at = next() % value.len();
+                    value[at] = alphabet[next() % alphabet.len()];
+                }
+                2 => {
+                    // i's token with j's signature.
+                    let dot = genuine.find('.').unwrap_or_default();
+                    let other_dot = other.find('.').unwrap_or_default();
+                    value = format!("{}{}", &genuine[..dot], &other[other_dot..])
+                        .chars()
+                        .collect();
+                }
+                3 => value.truncate(next() % value.len()),
+                _ => {
+                    // Signed with another secret.
+                    value = signed_cookie_value("another-secret-another-secret-!!", &token_of(i))
+                        .chars()
+                        .collect();
+                }
+            }
+            let value: String = value.into_iter().collect();
+            let header = format!("better-auth.session_token={value}");
+            match run(&mut store, Some(&header), true).outcome {
+                Outcome::SignedIn(live) => {
+                    resolved += 1;
+                    assert_eq!(
+                        percent_decoded(&value),
+                        percent_decoded(&signed_cookie_value(SECRET, &live.session.token)),
+                        "only the exact signed cookie of a session resolves it"
+                    );
+                    assert_eq!(live.user.id, live.session.user_id);
+                }
+                Outcome::Anonymous | Outcome::RefreshFailed => refused += 1,
+            }
+        }
+        assert!(
+            resolved > 500 && refused > 2000,
+            "{resolved} resolved, {refused} refused"
+        );
+    }
+
     #[test]
     fn no_cookie_is_anonymous_without_lookup() {
         let mut store = FakeStore::default();
