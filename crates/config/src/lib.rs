@@ -151,10 +151,8 @@ impl<'a> Config<'a> {
     /// the caller generates and stores one. Missing in production is an error.
     pub fn better_auth_secret(&self) -> Result<Option<String>, ConfigError> {
         let Some(secret) = self.value("better_auth_secret")? else {
-            return match self.node_env()? {
-                NodeEnv::Production => Err(ConfigError::Missing("better_auth_secret")),
-                NodeEnv::Development | NodeEnv::Test => Ok(None),
-            };
+            // Unset: an error in production, "generate one" elsewhere.
+            return self.secret_present_in_production().map(|()| None);
         };
         if secret.encode_utf16().count() < 32 {
             return Err(ConfigError::Invalid {
