@@ -5,7 +5,9 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 use spinstack_http::Response;
-use spinstack_passwords::{Verification, check_length, hash_password, verify_password};
+use spinstack_passwords::{
+    MAX_PASSWORD_LENGTH, Verification, check_length, hash_password, utf16_len, verify_password,
+};
 use spinstack_sessions::json::UserJson;
 use spinstack_sessions::{Creation, SessionRequest};
 
@@ -134,7 +136,7 @@ pub fn change_password(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
         Ok(found) => found,
         Err(response) => return response,
     };
-    if !verify_password(&stored, current_password).is_valid() {
+    if !matches_stored(&stored, current_password) {
         return caller.respond(invalid_password());
     }
     let stored = hash_password(new_password)
@@ -186,12 +188,22 @@ pub fn verify_password_endpoint(ctx: &AuthContext<'_>, call: &Call<'_>) -> Respo
         Ok(found) => found,
         Err(response) => return response,
     };
-    match verify_password(&stored, call.body_str("password").unwrap_or_default()) {
-        Verification::Valid { .. } => {
-            caller.respond(Response::json(200, &json!({ "status": true })))
-        }
-        Verification::Invalid | Verification::Malformed => caller.respond(invalid_password()),
+    if matches_stored(&stored, call.body_str("password").unwrap_or_default()) {
+        caller.respond(Response::json(200, &json!({ "status": true })))
+    } else {
+        caller.respond(invalid_password())
     }
+}
+
+/// Whether `password` is the one `stored` hashes. One longer than any password the
+/// app sets (`MAX_PASSWORD_LENGTH`, as sign-in) is wrong without being hashed, so a
+/// caller cannot make Argon2 and NFKC chew on a megabyte.
+fn matches_stored(stored: &str, password: &str) -> bool {
+    utf16_len(password) <= MAX_PASSWORD_LENGTH
+        && matches!(
+            verify_password(stored, password),
+            Verification::Valid { .. }
+        )
 }
 
 #[cfg(test)]
@@ -310,5 +322,33 @@ mod tests {
         assert_eq!(outcome(&ok).1, r#"{"status":true}"#);
         let wrong = post(&world, "/api/auth/verify-password", r#"{"password":"x"}"#);
         assert_eq!(wrong.status, 400);
+    }
+
+    #[test]
+    fn passwords_longer_than_the_maximum_are_wrong_unhashed() {
+        // A stored hash of a 129-character password (as a looser server might have
+        // written): the same password is still refused, for verify and change alike.
+        let long = "p".repeat(129);
+        let world = world();
+        world.1.users.borrow_mut()[0].password_hash = hash_password(&long).ok();
+        let body = serde_json::json!({ "password": long }).to_string();
+        let refused = post(&world, "/api/auth/verify-password", &body);
+        assert_eq!(
+            outcome(&refused).1,
+            r#"{"message":"Invalid password","code":"INVALID_PASSWORD"}"#
+        );
+        let body = serde_json::json!({ "newPassword": "password5678", "currentPassword": long })
+            .to_string();
+        let refused = post(&world, "/api/auth/change-password", &body);
+        assert_eq!(
+            outcome(&refused).1,
+            r#"{"message":"Invalid password","code":"INVALID_PASSWORD"}"#
+        );
+        // At the maximum it is still checked.
+        let max = "p".repeat(128);
+        world.1.users.borrow_mut()[0].password_hash = hash_password(&max).ok();
+        let body = serde_json::json!({ "password": max }).to_string();
+        let ok = post(&world, "/api/auth/verify-password", &body);
+        assert_eq!(outcome(&ok).1, r#"{"status":true}"#);
     }
 }
