@@ -113,7 +113,10 @@ fn ok(_: &AuthContext<'_>, _: &Call<'_>) -> Response {
 /// sent: the request ends as an unbuildable URL does, whatever upstream would answer.
 pub fn redirect(location: &str) -> Response {
     if !is_safe_location(location) {
-        eprintln!("auth: refused to redirect to an unsafe location {location:?}");
+        // Never the location itself: it may carry a token (a reset link's callback).
+        eprintln!(
+            "auth: refused to redirect to an unsafe location (protocol-relative or with control characters)"
+        );
         return Response::empty(500);
     }
     Response::empty(302)
