@@ -18,6 +18,7 @@ fn protocol_error(status: u16, message: &str) -> Response {
     let code = match status {
         400 => "BAD_REQUEST",
         413 => "PAYLOAD_TOO_LARGE",
+        431 => "REQUEST_HEADER_FIELDS_TOO_LARGE",
         _ => "INTERNAL_SERVER_ERROR",
     };
     spinstack_auth::error::api_error(status, code, message)

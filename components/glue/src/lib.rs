@@ -22,6 +22,9 @@ use futures_core::Stream;
 use spin_sdk::http::{Fields, IncomingRequest, Method, OutgoingResponse, ResponseOutparam};
 use spin_sdk::variables;
 use spinstack_http::body_limit::{LimitedBody, MAX_BODY_BYTES, TOO_LARGE_MESSAGE};
+use spinstack_http::header_limit::{
+    HEADERS_TOO_LARGE_MESSAGE, MAX_HEADER_BYTES, headers_too_large,
+};
 use spinstack_http::{Request, Response};
 
 /// Why the body of a request was not read.
@@ -138,11 +141,12 @@ pub fn now_millis() -> i64 {
 
 /// The request cycle every HTTP component shares: read the request's head, refuse to
 /// serve production without a secret, load the CORS policy from `cors_origin`, answer
-/// preflights, read the body under the size limit ([`read_body`]), run `handler` for
-/// everything else and add the CORS headers (to the refusals of the body too, so a
+/// preflights, refuse headers over their limit (`431`,
+/// [`spinstack_http::header_limit`]), read the body under its limit ([`read_body`]), run
+/// `handler` for everything else and add the CORS headers (to the refusals too, so a
 /// browser can read them). `protocol_error` renders a message as the component's
-/// protocol error (for a broken configuration, which is logged, an unreadable body
-/// or one over the limit: `413`).
+/// protocol error (for a broken configuration, which is logged; headers over the limit:
+/// `431`; an unreadable body: `400`, one over the limit: `413`).
 pub async fn serve_with_cors(
     incoming: IncomingRequest,
     out: ResponseOutparam,
@@ -167,6 +171,16 @@ pub async fn serve_with_cors(
             return send_response(out, protocol_error(500, &e.to_string())).await;
         }
     };
+    if headers_too_large(&request.headers) {
+        // Never a header or the path: they may carry a cookie or a token.
+        eprintln!(
+            "{component}: {} request refused: headers over {MAX_HEADER_BYTES} bytes",
+            request.method
+        );
+        let mut response = protocol_error(431, HEADERS_TOO_LARGE_MESSAGE);
+        cors.apply(&request, &mut response);
+        return send_response(out, response).await;
+    }
     if spinstack_cors::CorsPolicy::is_preflight(&request) {
         return send_response(out, cors.preflight(&request)).await;
     }

@@ -44,6 +44,10 @@ const COMMON: &[(&str, u16, &str)] = &[
     ("GATEWAY_TIMEOUT", 504, "Gateway Timeout"),
 ];
 
+/// Statuses the protocol layer answers that oRPC has no standard code for, with the
+/// custom code used (as `new ORPCError(code, { status })` would send it).
+const PROTOCOL_ONLY: &[(&str, u16)] = &[("REQUEST_HEADER_FIELDS_TOO_LARGE", 431)];
+
 /// The message of a malformed request body (exact text clients see).
 pub const MALFORMED_MESSAGE: &str = "Malformed request. Ensure the request body is properly formatted and the 'Content-Type' header is set correctly.";
 
@@ -65,9 +69,15 @@ impl OrpcError {
     }
 
     /// The standard error of an HTTP status (`400` → `BAD_REQUEST`), with `message`;
-    /// a status without a standard code is an `INTERNAL_SERVER_ERROR`. For failures
+    /// `431` keeps its status with the custom code `REQUEST_HEADER_FIELDS_TOO_LARGE`;
+    /// any other status without a standard code is an `INTERNAL_SERVER_ERROR`. For failures
     /// outside any procedure (an unreadable body, a broken configuration).
     pub fn for_status(status: u16, message: &str) -> Self {
+        if let Some((code, _)) = PROTOCOL_ONLY.iter().find(|(_, known)| *known == status) {
+            let mut error = Self::new(code).with_message(message);
+            error.status = status;
+            return error;
+        }
         let code = COMMON
             .iter()
             .find(|(_, known, _)| *known == status)
@@ -134,6 +144,11 @@ mod tests {
         assert_eq!(
             OrpcError::for_status(418, "x").code,
             "INTERNAL_SERVER_ERROR"
+        );
+        let e = OrpcError::for_status(431, "headers too large");
+        assert_eq!(
+            (e.code.as_str(), e.status, e.message.as_str()),
+            ("REQUEST_HEADER_FIELDS_TOO_LARGE", 431, "headers too large")
         );
     }
 
