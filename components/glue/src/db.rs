@@ -13,23 +13,40 @@
 //! ([`Db::checking_schema_on_failure`]): before it opens a transaction, or when a
 //! statement outside one fails — then it migrates if behind and runs the statement
 //! again. So a session lookup costs one statement, and a request at most one check.
+//!
+//! On PostgreSQL a statement can fail because the connection was lost (the server
+//! restarted, the network cut it): Spin's host then reports `query-failed` with the
+//! driver's text, `Error { kind: Closed, … }` or `Error { kind: Io, … }` (tokio-postgres'
+//! `Debug`, which Spin passes on; see [`is_connection_lost`]). Outside a transaction
+//! the [`Db`] then forgets that connection, so its next statement opens a new one —
+//! Spin's pool discards the dead client and hands out a live one — instead of failing
+//! on the dead one for the rest of the request. The failed statement itself is never
+//! run again: whether it committed before the connection was lost is the caller's to
+//! find out (sign-up does, in `spinstack-storage`). Inside a transaction the dead
+//! connection is kept until the transaction ends (its `COMMIT` or `ROLLBACK` fails too),
+//! so no statement of it runs on another connection, outside the transaction. None of
+//! this costs the happy path a round trip.
 
-use std::cell::{Cell as Flag, OnceCell};
+use std::cell::{Cell as Flag, RefCell};
+use std::rc::Rc;
 
 use spin_sdk::{pg3, sqlite};
 use spinstack_config::{Config, Database};
 use spinstack_sql::{Cell, Connection, Dialect, Param, Row, SqlError};
 
-/// One lazily opened connection to the app's database.
+/// One lazily opened connection to the app's database (opened again after a lost
+/// PostgreSQL connection, see the module documentation).
 pub struct Db {
     backend: Result<Database, String>,
-    opened: OnceCell<Opened>,
+    /// The open connection; `None` until the first statement, or after a lost one.
+    opened: RefCell<Option<Rc<Opened>>>,
     /// Whether this instance has checked the SQLite schema (always true on PostgreSQL,
     /// which `spinstack-migrate` migrates ahead of time).
     schema_checked: Flag<bool>,
     /// Check the schema at the first use (else: before a transaction or after a failure).
     check_first: bool,
-    /// A transaction is open on the connection (a failure inside it cannot be retried).
+    /// A transaction is open on the connection (a failure inside it cannot be retried,
+    /// and a lost connection is not replaced until it ends).
     in_transaction: Flag<bool>,
 }
 
@@ -58,7 +75,7 @@ impl Db {
             .map_err(|e| e.to_string());
         Self {
             backend,
-            opened: OnceCell::new(),
+            opened: RefCell::new(None),
             schema_checked: Flag::new(false),
             check_first,
             in_transaction: Flag::new(false),
@@ -96,12 +113,8 @@ impl Db {
         sql: &str,
         run: impl Fn() -> Result<T, SqlError>,
     ) -> Result<T, SqlError> {
-        let keyword = sql
-            .trim_start()
-            .get(..8)
-            .unwrap_or_default()
-            .to_ascii_uppercase();
-        if !self.schema_checked.get() && keyword.starts_with("BEGIN") {
+        let keyword = leading_keyword(sql);
+        if !self.schema_checked.get() && keyword == "BEGIN" {
             self.check_schema(connection)?;
         }
         let run = || {
@@ -132,21 +145,47 @@ impl Db {
             other => other,
         };
         if result.is_ok() {
-            if keyword.starts_with("BEGIN") {
-                self.in_transaction.set(true);
-            } else if keyword.starts_with("COMMIT")
-                || keyword.starts_with("ROLLBACK")
-                || keyword.starts_with("END")
-            {
-                self.in_transaction.set(false);
-            }
+            self.track_transaction(&keyword);
         }
         result
     }
 
-    fn opened(&self) -> Result<&Opened, SqlError> {
-        if let Some(opened) = self.opened.get() {
-            return Ok(opened);
+    /// Notes a transaction opened or closed by a statement that succeeded.
+    fn track_transaction(&self, keyword: &str) {
+        if keyword == "BEGIN" {
+            self.in_transaction.set(true);
+        } else if ends_transaction(keyword) {
+            self.in_transaction.set(false);
+        }
+    }
+
+    /// Runs a statement on PostgreSQL, forgetting the connection when the statement
+    /// lost it outside a transaction (or at its end), so the next statement opens a
+    /// new one.
+    fn on_postgres<T>(
+        &self,
+        sql: &str,
+        run: impl FnOnce() -> Result<T, pg3::PgError>,
+    ) -> Result<T, SqlError> {
+        let keyword = leading_keyword(sql);
+        let result = run();
+        match &result {
+            Ok(_) => self.track_transaction(&keyword),
+            Err(error) if is_connection_lost(error) => {
+                if !self.in_transaction.get() || ends_transaction(&keyword) {
+                    self.in_transaction.set(false);
+                    self.opened.replace(None);
+                }
+            }
+            Err(_) => {}
+        }
+        result.map_err(postgres_error)
+    }
+
+    /// The open connection, opening it first if there is none.
+    fn opened(&self) -> Result<Rc<Opened>, SqlError> {
+        if let Some(opened) = self.opened.borrow().as_ref() {
+            return Ok(Rc::clone(opened));
         }
         let opened = match &self.backend {
             Err(message) => return Err(SqlError::Denied(message.clone())),
@@ -163,7 +202,9 @@ impl Db {
                 Opened::Sqlite(connection)
             }
         };
-        Ok(self.opened.get_or_init(|| opened))
+        let opened = Rc::new(opened);
+        self.opened.replace(Some(Rc::clone(&opened)));
+        Ok(opened)
     }
 }
 
@@ -176,8 +217,12 @@ impl Connection for Db {
     }
 
     fn query(&self, sql: &str, params: &[Param]) -> Result<Vec<Row>, SqlError> {
-        match self.opened()? {
-            Opened::Postgres(connection) => postgres_query(connection, sql, params),
+        match &*self.opened()? {
+            Opened::Postgres(connection) => {
+                let rows =
+                    self.on_postgres(sql, || connection.query(sql, &postgres_params(params)))?;
+                postgres_rows(&rows.rows)
+            }
             Opened::Sqlite(connection) => {
                 self.on_sqlite(connection, sql, || connection.query(sql, params))
             }
@@ -185,11 +230,10 @@ impl Connection for Db {
     }
 
     fn execute(&self, sql: &str, params: &[Param]) -> Result<(), SqlError> {
-        match self.opened()? {
-            Opened::Postgres(connection) => connection
-                .execute(sql, &postgres_params(params))
-                .map(drop)
-                .map_err(postgres_error),
+        match &*self.opened()? {
+            Opened::Postgres(connection) => self
+                .on_postgres(sql, || connection.execute(sql, &postgres_params(params)))
+                .map(drop),
             Opened::Sqlite(connection) => {
                 self.on_sqlite(connection, sql, || connection.execute(sql, params))
             }
@@ -216,6 +260,46 @@ fn loopback_without_tls(url: &str) -> String {
     }
     let separator = if url.contains('?') { '&' } else { '?' };
     format!("{url}{separator}sslmode=disable")
+}
+
+/// The statement's first word, upper-cased (enough to tell `BEGIN`, `COMMIT`,
+/// `ROLLBACK` and `END`, however short the statement).
+fn leading_keyword(sql: &str) -> String {
+    sql.trim_start()
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or_default()
+        .to_ascii_uppercase()
+}
+
+/// Whether a statement with this [`leading_keyword`] ends a transaction.
+fn ends_transaction(keyword: &str) -> bool {
+    matches!(keyword, "COMMIT" | "ROLLBACK" | "END")
+}
+
+/// Whether a PostgreSQL statement failed because the connection is gone, not because
+/// the server refused the statement. Spin's host reports a lost connection as
+/// `query-failed` carrying tokio-postgres' `Debug` text (`Error { kind: Closed, cause:
+/// None }` when the connection task has ended, `Error { kind: Io, … }` for a socket
+/// error), so this reads the start of the text — never the middle, where a server's
+/// error message could say anything. The `Display` forms are accepted too, and
+/// `connection-failed`, which a host may report for a connection that broke.
+fn is_connection_lost(error: &pg3::PgError) -> bool {
+    match error {
+        pg3::PgError::ConnectionFailed(message) => !message.contains("not permitted"),
+        pg3::PgError::QueryFailed(message) | pg3::PgError::Other(message) => {
+            let message = message.trim_start();
+            [
+                "Error { kind: Closed",
+                "Error { kind: Io",
+                "connection closed",
+                "error communicating with the server",
+            ]
+            .iter()
+            .any(|start| message.starts_with(start))
+        }
+        pg3::PgError::BadParameter(_) | pg3::PgError::ValueConversionFailed(_) => false,
+    }
 }
 
 /// How often a statement or schema check that found SQLite busy runs again.
@@ -261,15 +345,7 @@ fn postgres_params(params: &[Param]) -> Vec<pg3::ParameterValue> {
         .collect()
 }
 
-fn postgres_query(
-    connection: &pg3::Connection,
-    sql: &str,
-    params: &[Param],
-) -> Result<Vec<Row>, SqlError> {
-    let rows = connection
-        .query(sql, &postgres_params(params))
-        .map_err(postgres_error)?
-        .rows;
+fn postgres_rows(rows: &[pg3::Row]) -> Result<Vec<Row>, SqlError> {
     rows.iter()
         .map(|row| {
             row.iter()
@@ -363,5 +439,55 @@ impl Connection for SqliteConnection {
 
     fn execute(&self, sql: &str, params: &[Param]) -> Result<(), SqlError> {
         self.query(sql, params).map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lost_connections_are_told_from_refused_statements() {
+        let query_failed = |text: &str| pg3::PgError::QueryFailed(text.to_owned());
+        for lost in [
+            query_failed("Error { kind: Closed, cause: None }"),
+            query_failed(
+                r#"Error { kind: Io, cause: Some(Os { code: 104, kind: ConnectionReset, message: "Connection reset by peer" }) }"#,
+            ),
+            query_failed("connection closed"),
+            pg3::PgError::Other("error communicating with the server".to_owned()),
+            pg3::PgError::ConnectionFailed("Error { kind: Closed, cause: None }".to_owned()),
+        ] {
+            assert!(is_connection_lost(&lost), "{lost:?}");
+        }
+        for refused in [
+            query_failed(
+                r#"Error { kind: Db, cause: Some(DbError { severity: "ERROR", code: SqlState(E23505), message: "duplicate key value violates unique constraint \"session_token_key\"" }) }"#,
+            ),
+            // A server's message that mentions a lost connection is still its refusal.
+            query_failed(
+                r#"Error { kind: Db, cause: Some(DbError { message: "Error { kind: Closed, cause: None }" }) }"#,
+            ),
+            query_failed("spin-test-runtime: query returned zero rows"),
+            pg3::PgError::ConnectionFailed(
+                "address postgres://db:5432 is not permitted".to_owned(),
+            ),
+            pg3::PgError::BadParameter("connection closed".to_owned()),
+            pg3::PgError::ValueConversionFailed("connection closed".to_owned()),
+        ] {
+            assert!(!is_connection_lost(&refused), "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn transaction_keywords() {
+        assert_eq!(leading_keyword("  begin immediate"), "BEGIN");
+        assert_eq!(leading_keyword("BEGIN"), "BEGIN");
+        assert_eq!(leading_keyword("END"), "END");
+        // Shorter than eight characters: once read as no keyword at all.
+        assert!(ends_transaction(&leading_keyword("COMMIT")));
+        assert!(ends_transaction(&leading_keyword("commit;")));
+        assert!(ends_transaction(&leading_keyword("ROLLBACK")));
+        assert!(!ends_transaction(&leading_keyword("INSERT INTO session")));
     }
 }
