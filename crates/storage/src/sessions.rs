@@ -8,6 +8,21 @@
 //! one `BEGIN IMMEDIATE` transaction on SQLite, where `ON CONFLICT (email) DO NOTHING
 //! RETURNING id` answering no row means the email is taken: the transaction is then
 //! rolled back and nothing is inserted.
+//!
+//! On PostgreSQL the sign-up statement commits at the server, so its failure can be
+//! ambiguous: when the connection is lost after the commit but before the reply
+//! arrives, the user, account and session exist although the statement failed, and a
+//! retry would only hear that the email is taken. So when the statement fails with
+//! anything but a denial (a configuration problem), the store looks for the session it
+//! tried to create — by its token, a random secret only this request knows — with the
+//! new user's id. The connection (`spinstack-glue`'s `Db`) has replaced a lost
+//! connection by then, so the check runs on a fresh one. Found: the sign-up succeeded.
+//! Not found, or the check fails too: the statement's own error. Only a failure costs
+//! the check; a successful sign-up is still one statement. Spin's local SQLite needs
+//! no check: its `COMMIT` runs in the host's process and either happens or fails, and a
+//! failed transaction is rolled back. (A remote libSQL database, which Spin's runtime
+//! configuration can put behind the same interface, would have PostgreSQL's window at
+//! `COMMIT`; it is not handled.)
 
 use spinstack_sessions::postgres as pg;
 use spinstack_sessions::{NewUser, Session, SessionLifecycle, SessionStore, StoredSession};
@@ -156,9 +171,10 @@ impl From<SqlError> for SignUp {
 }
 
 impl<C: Connection> Store<C> {
-    /// Sign-up on PostgreSQL: `INSERT_USER_WITH_SESSION`, one statement.
+    /// Sign-up on PostgreSQL: `INSERT_USER_WITH_SESSION`, one statement; when it fails,
+    /// whether it committed all the same ([`Store::signed_up_after_all`]).
     fn sign_up_postgres(&self, session: &Session, user: &NewUser) -> Result<bool, SqlError> {
-        let rows = self.connection.query(
+        let inserted = self.connection.query(
             pg::INSERT_USER_WITH_SESSION,
             &[
                 Param::text(&user.id),
@@ -174,9 +190,38 @@ impl<C: Connection> Store<C> {
                 Param::opt_text(session.ip_address.as_deref()),
                 Param::opt_text(session.user_agent.as_deref()),
             ],
-        )?;
+        );
+        let rows = match inserted {
+            Ok(rows) => rows,
+            // Committed all the same: only the reply was lost.
+            Err(error)
+                if !matches!(error, SqlError::Denied(_))
+                    && self.signed_up_after_all(session, user) =>
+            {
+                return Ok(true);
+            }
+            Err(error) => return Err(error),
+        };
         let inserted = rows.first().map(|row| row.i64(0)).transpose()?;
         Ok(inserted == Some(1))
+    }
+
+    /// Whether the session of a sign-up whose statement failed exists all the same,
+    /// for the new user: then the statement committed and only its outcome was lost.
+    /// A failing check answers no.
+    fn signed_up_after_all(&self, session: &Session, user: &NewUser) -> bool {
+        let found = self
+            .connection
+            .query(
+                statements(self.dialect()).find_by_token,
+                &[Param::text(&session.token)],
+            )
+            .ok()
+            .and_then(|rows| rows.first().map(crate::rows::session));
+        matches!(
+            found,
+            Some(Ok(Some(stored))) if stored.id == session.id && stored.user_id == user.id
+        )
     }
 
     /// Sign-up on SQLite: three inserts in one `BEGIN IMMEDIATE` transaction.

@@ -3,6 +3,12 @@
 //! cannot write. Database routes answer clean errors without internals, the routes that
 //! need no database keep working, the app recovers without a restart, and a cut in the
 //! middle of sign-ups never leaves a user without its account.
+//!
+//! Cuts at chosen statements ([`FaultProxy::cut_at`]) make the outcome of a sign-up
+//! deterministic: a sign-up whose statement never reached the server answers 500 and
+//! leaves nothing, and one whose statement committed but whose reply was lost still
+//! answers 200 with a working session (the store finds the session it tried to create
+//! on a fresh connection).
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
@@ -12,7 +18,7 @@ use anyhow::{Context, Result, ensure};
 use serde_json::json;
 use spinstack_e2e::app::{App, SECRET, WEB_ORIGIN, variables_with};
 use spinstack_e2e::db::{Param, TestDb};
-use spinstack_e2e::fault_proxy::{FaultProxy, Mode};
+use spinstack_e2e::fault_proxy::{CutPoint, FaultProxy, Mode};
 use spinstack_e2e::http::Reply;
 
 const PASSWORD: &str = "password1234";
@@ -313,6 +319,14 @@ async fn a_stalled_database_holds_only_the_requests_that_need_it() -> Result<()>
     Ok(())
 }
 
+/// Cuts at random points of 20 concurrent sign-ups: every sign-up answered 200 left its
+/// user, account and a working session, and none left half a user.
+///
+/// That a 500 left no user is asserted deterministically per statement by
+/// [`sign_ups_cut_at_each_statement_answer_all_or_nothing`], not here: with cuts at
+/// random times the store's check can itself be cut, and a statement the server had
+/// already received when its connection was cut can still commit after the check ran
+/// (the server finishes it without a client). Such sign-ups are counted, not failed.
 #[tokio::test]
 async fn cuts_in_the_middle_of_sign_ups_never_leave_half_a_user() -> Result<()> {
     let db = TestDb::postgres().await?;
@@ -357,54 +371,35 @@ async fn cuts_in_the_middle_of_sign_ups_never_leave_half_a_user() -> Result<()> 
         Ok(())
     })?;
 
-    let mut failed = 0;
+    let (mut failed, mut unresolved) = (0, 0);
     for (email, reply) in &answers {
         eprintln!("{email}: {} {}", reply.status, reply.text());
-        let users = db
-            .count(
-                r#"SELECT count(*) FROM "user" WHERE email = $1"#,
-                &[Param::text(email)],
-            )
-            .await?;
-        let accounts = db
-            .count(
-                r#"SELECT count(*) FROM account a JOIN "user" u ON u.id = a.user_id
-                   WHERE u.email = $1 AND a.provider_id = 'credential'"#,
-                &[Param::text(email)],
-            )
-            .await?;
-        let sessions = db
-            .count(
-                r#"SELECT count(*) FROM session s JOIN "user" u ON u.id = s.user_id WHERE u.email = $1"#,
-                &[Param::text(email)],
-            )
-            .await?;
         if reply.status == 200 {
-            assert_eq!(
-                (users, accounts, sessions),
-                (1, 1, 1),
-                "{email}: {}",
-                reply.text()
-            );
-        } else {
-            failed += 1;
-            eprintln!("{email}: left user/account/session {users}/{accounts}/{sessions}");
-            assert!(
-                reply.status >= 500,
-                "{email}: {} {}",
-                reply.status,
-                reply.text()
-            );
-            assert_no_internals(email, reply, &db);
-            assert!(
-                (users, accounts) == (0, 0) || (users, accounts) == (1, 1),
-                "{email} answered {} {} but left user/account/session {users}/{accounts}/{sessions}",
-                reply.status,
-                reply.text()
-            );
-            assert!(sessions <= 1);
+            assert_signed_up(&app, &db, email, reply).await?;
+            continue;
+        }
+        failed += 1;
+        let (users, accounts, sessions) = footprint(&db, email).await?;
+        eprintln!("{email}: left user/account/session {users}/{accounts}/{sessions}");
+        assert!(
+            reply.status >= 500,
+            "{email}: {} {}",
+            reply.status,
+            reply.text()
+        );
+        assert_no_internals(email, reply, &db);
+        assert!(
+            (users, accounts) == (0, 0) || (users, accounts) == (1, 1),
+            "{email} answered {} {} but left user/account/session {users}/{accounts}/{sessions}",
+            reply.status,
+            reply.text()
+        );
+        assert!(sessions <= 1);
+        if users == 1 {
+            unresolved += 1;
         }
     }
+    eprintln!("{unresolved} sign-ups answered 500 but left their user (see the doc comment)");
     eprintln!("{failed} of {} sign-ups failed", answers.len());
     let lonely_sessions = db
         .count(
@@ -420,6 +415,132 @@ async fn cuts_in_the_middle_of_sign_ups_never_leave_half_a_user() -> Result<()> 
         )
         .await?;
     assert_eq!(orphans, 0, "users without exactly one account");
+    Ok(())
+}
+
+/// The sign-up statement on PostgreSQL (`INSERT_USER_WITH_SESSION`): the only one
+/// whose SQL inserts into "user".
+const SIGN_UP_STATEMENT: &[u8] = br#"INSERT INTO "user""#;
+/// The email check that precedes it (`EMAIL_TAKEN`, in the `auth` component).
+const EMAIL_CHECK: &[u8] = br#"SELECT EXISTS (SELECT 1 FROM "user" WHERE email"#;
+
+/// Rows of `user`, credential `account` and `session` of the user with `email`.
+async fn footprint(db: &TestDb, email: &str) -> Result<(i64, i64, i64)> {
+    let email = [Param::text(email)];
+    Ok((
+        db.count(r#"SELECT count(*) FROM "user" WHERE email = $1"#, &email)
+            .await?,
+        db.count(
+            r#"SELECT count(*) FROM account a JOIN "user" u ON u.id = a.user_id
+               WHERE u.email = $1 AND a.provider_id = 'credential'"#,
+            &email,
+        )
+        .await?,
+        db.count(
+            r#"SELECT count(*) FROM session s JOIN "user" u ON u.id = s.user_id WHERE u.email = $1"#,
+            &email,
+        )
+        .await?,
+    ))
+}
+
+/// A sign-up answered 200 left the user, its credential account and the session its
+/// cookie names, and get-session with that cookie answers the user.
+async fn assert_signed_up(app: &App, db: &TestDb, email: &str, reply: &Reply) -> Result<()> {
+    assert_eq!(reply.status, 200, "{email}: {}", reply.text());
+    assert_eq!(footprint(db, email).await?, (1, 1, 1), "{email}");
+    let token = reply.json()?["token"]
+        .as_str()
+        .map(str::to_owned)
+        .context("no token in the sign-up reply")?;
+    let sessions = db
+        .count(
+            r#"SELECT count(*) FROM session s JOIN "user" u ON u.id = s.user_id
+               WHERE u.email = $1 AND s.token = $2"#,
+            &[Param::text(email), Param::text(&token)],
+        )
+        .await?;
+    assert_eq!(
+        sessions, 1,
+        "{email}: the answered token is the stored session's"
+    );
+    let cookie = session_cookie(reply)?;
+    let session = get_session(app, &cookie)?;
+    assert_eq!(session.status, 200, "{email}: {}", session.text());
+    assert_eq!(session.json()?["user"]["email"], email);
+    assert_eq!(session.json()?["session"]["token"], token.as_str());
+    Ok(())
+}
+
+/// Issue #13: the sign-up statement commits at the server, then the connection is cut
+/// before its reply reaches the app. The store resolves the ambiguity on a fresh
+/// connection (it finds the session only this request could have created), so the
+/// client gets its session instead of a 500 and a 422 on every retry.
+#[tokio::test]
+async fn a_sign_up_whose_reply_is_lost_after_the_commit_still_signs_up() -> Result<()> {
+    let db = TestDb::postgres().await?;
+    let proxy = FaultProxy::start(server_addr(&db)?)?;
+    let app = App::start_with(&db, &through(&db, &proxy)?)?;
+    let email = "lost-reply@example.com";
+
+    proxy.cut_at(SIGN_UP_STATEMENT, CutPoint::EXECUTE_REPLY);
+    let up = sign_up(&app, email)?;
+    eprintln!("sign-up with its reply lost: {} {}", up.status, up.text());
+    assert!(proxy.trap_sprung(), "the sign-up statement was not cut");
+    assert_signed_up(&app, &db, email, &up).await?;
+
+    // A second sign-up with the email is refused as taken, and the app carries on.
+    let again = sign_up(&app, email)?;
+    assert_eq!(again.status, 422, "{}", again.text());
+    assert_eq!(footprint(&db, email).await?, (1, 1, 1));
+    let other = sign_up(&app, "after-lost-reply@example.com")?;
+    assert_signed_up(&app, &db, "after-lost-reply@example.com", &other).await?;
+    Ok(())
+}
+
+/// Every statement of a sign-up, cut before the server sees it or after it ran with
+/// its reply lost: the answer always matches the database — 200 with the user, its
+/// account and a working session, or a clean 500 with no user at all.
+#[tokio::test]
+async fn sign_ups_cut_at_each_statement_answer_all_or_nothing() -> Result<()> {
+    let db = TestDb::postgres().await?;
+    let proxy = FaultProxy::start(server_addr(&db)?)?;
+    let app = App::start_with(&db, &through(&db, &proxy)?)?;
+    let cases: [(&str, &[u8], CutPoint, u16); 4] = [
+        ("email-check-request", EMAIL_CHECK, CutPoint::Request, 500),
+        (
+            "email-check-reply",
+            EMAIL_CHECK,
+            CutPoint::EXECUTE_REPLY,
+            500,
+        ),
+        ("insert-request", SIGN_UP_STATEMENT, CutPoint::Request, 500),
+        (
+            "insert-reply",
+            SIGN_UP_STATEMENT,
+            CutPoint::EXECUTE_REPLY,
+            200,
+        ),
+    ];
+    for (name, pattern, point, expected) in cases {
+        let email = format!("{name}@example.com");
+        proxy.cut_at(pattern, point);
+        let up = sign_up(&app, &email)?;
+        eprintln!("{name}: {} {}", up.status, up.text());
+        assert!(proxy.trap_sprung(), "{name}: the trap did not cut");
+        if up.status == 200 {
+            assert_signed_up(&app, &db, &email, &up).await?;
+        } else {
+            assert_auth_error(&email, &up, &db)?;
+            assert_eq!(
+                footprint(&db, &email).await?,
+                (0, 0, 0),
+                "{name}: answered {} but left rows",
+                up.status
+            );
+        }
+        assert_eq!(up.status, expected, "{name}: {}", up.text());
+    }
     Ok(())
 }
 

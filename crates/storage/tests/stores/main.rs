@@ -15,6 +15,7 @@ macro_rules! suite {
                 sign_up_inserts_user_account_and_session,
                 sign_up_with_a_taken_email_inserts_nothing,
                 sign_up_failing_midway_leaves_nothing,
+                sign_up_whose_outcome_is_lost,
                 sessions_of_existing_users,
                 extend_reports_whether_a_row_changed,
                 deleting_sessions,

@@ -1,6 +1,7 @@
 //! The behavioural suite, written once over a [`Backend`] and run on SQLite and on
 //! PostgreSQL by `main.rs`: every case gets a fresh database.
 
+use std::cell::Cell;
 use std::sync::Barrier;
 
 use anyhow::{Context as _, ensure};
@@ -8,7 +9,7 @@ use spinstack_api::store::{StoreError as TodoError, Todo, TodoStore};
 use spinstack_auth::store::{Account, Credential, EmailChange, UserStore, VerificationStore};
 use spinstack_rate_limit::{Decision, MemoryStore, RateLimitStore, Rule};
 use spinstack_sessions::{NewUser, Session, SessionLifecycle, SessionStore, StoredSession, User};
-use spinstack_sql::{Connection, Param};
+use spinstack_sql::{Connection, Dialect, Param, Row, SqlError};
 use spinstack_storage::{SettingsStore, Store};
 
 use crate::support::{Backend, OrFail as _, count, execute, rows};
@@ -167,6 +168,138 @@ pub fn sign_up_failing_midway_leaves_nothing<B: Backend>(db: &B) -> Result {
     // Nothing left open: the same sign-up with its own token goes through.
     sign_up(&mut store, "c", T0 + 2)?;
     assert_eq!(footprint(db.conn(), "user-c")?, [1, 1, 1]);
+    Ok(())
+}
+
+/// What [`LosesTheUserInsert`] does to the statement that inserts the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Loss {
+    /// Fails it as a lost connection does, without running it.
+    Before,
+    /// Runs it, then fails it as a lost connection does (the reply never arrived).
+    After,
+    /// Runs it, then fails it as a configuration problem.
+    AfterDenied,
+}
+
+/// A connection that loses the statement inserting into "user" as [`Loss`] says, and
+/// with `check_fails` every statement after it as well.
+struct LosesTheUserInsert<'c, C> {
+    inner: &'c C,
+    loss: Loss,
+    check_fails: bool,
+    lost: Cell<bool>,
+    after_loss: Cell<usize>,
+}
+
+impl<'c, C: Connection> LosesTheUserInsert<'c, C> {
+    fn new(inner: &'c C, loss: Loss, check_fails: bool) -> Self {
+        Self {
+            inner,
+            loss,
+            check_fails,
+            lost: Cell::new(false),
+            after_loss: Cell::new(0),
+        }
+    }
+}
+
+/// What tokio-postgres reports, through Spin, for a connection that is gone.
+fn connection_lost() -> SqlError {
+    SqlError::Statement("Error { kind: Closed, cause: None }".to_owned())
+}
+
+impl<C: Connection> LosesTheUserInsert<'_, C> {
+    /// `run` for `sql`, or the loss this connection plays.
+    fn run<T>(
+        &self,
+        sql: &str,
+        run: impl FnOnce() -> std::result::Result<T, SqlError>,
+    ) -> std::result::Result<T, SqlError> {
+        if self.lost.get() {
+            self.after_loss.set(self.after_loss.get() + 1);
+            if self.check_fails {
+                return Err(connection_lost());
+            }
+        } else if sql.contains(r#"INSERT INTO "user""#) {
+            self.lost.set(true);
+            if self.loss != Loss::Before {
+                run()?;
+            }
+            return Err(match self.loss {
+                Loss::AfterDenied => SqlError::Denied("not allowed".to_owned()),
+                Loss::Before | Loss::After => connection_lost(),
+            });
+        }
+        run()
+    }
+}
+
+impl<C: Connection> Connection for LosesTheUserInsert<'_, C> {
+    fn dialect(&self) -> Dialect {
+        self.inner.dialect()
+    }
+
+    fn query(&self, sql: &str, params: &[Param]) -> std::result::Result<Vec<Row>, SqlError> {
+        self.run(sql, || self.inner.query(sql, params))
+    }
+
+    fn execute(&self, sql: &str, params: &[Param]) -> std::result::Result<(), SqlError> {
+        self.run(sql, || self.inner.execute(sql, params))
+    }
+}
+
+/// A sign-up whose statement fails after it ran answers what the database holds. On
+/// PostgreSQL the statement committed, and the store finds the session it created:
+/// success. On SQLite the failed insert is inside the transaction, which is rolled
+/// back: failure, and nothing stored. A failure before the statement ran, or a check
+/// that fails too, answers the statement's error.
+pub fn sign_up_whose_outcome_is_lost<B: Backend>(db: &B) -> Result {
+    let postgres = db.conn().dialect() == Dialect::Postgres;
+    let attempt = |n: &str, loss, check_fails| {
+        let conn = LosesTheUserInsert::new(db.conn(), loss, check_fails);
+        let user = new_user(n);
+        let session = session(n, &user.id, T0);
+        let signed_up = SessionLifecycle::insert(&mut Store::new(&conn), &session, Some(&user));
+        (signed_up, conn.after_loss.get())
+    };
+
+    let (signed_up, _) = attempt("after", Loss::After, false);
+    if postgres {
+        assert_eq!(signed_up, Ok(true), "the committed sign-up is resolved");
+        assert_eq!(footprint(db.conn(), "user-after")?, [1, 1, 1]);
+        let found = Store::new(db.conn())
+            .find_by_token("token-after")?
+            .context("the session works")?;
+        assert_eq!(found.user, Some(user_row("after", T0)));
+    } else {
+        let error = signed_up.err().context("rolled back, so failed")?;
+        assert_eq!(error.sql(), &connection_lost());
+        assert_eq!(footprint(db.conn(), "user-after")?, [0, 0, 0]);
+    }
+
+    let (signed_up, _) = attempt("before", Loss::Before, false);
+    let error = signed_up.err().context("never ran, so failed")?;
+    assert_eq!(error.sql(), &connection_lost());
+    assert_eq!(footprint(db.conn(), "user-before")?, [0, 0, 0]);
+
+    // The check fails as well: the outcome stays unknown, so the statement's error
+    // (although it committed). SQLite runs no check (and this connection would fail
+    // its ROLLBACK too).
+    if postgres {
+        let (signed_up, _) = attempt("unknown", Loss::After, true);
+        let error = signed_up.err().context("unresolved, so failed")?;
+        assert_eq!(error.sql(), &connection_lost());
+        assert_eq!(footprint(db.conn(), "user-unknown")?, [1, 1, 1]);
+    }
+
+    // A configuration problem is not checked.
+    let (signed_up, after_loss) = attempt("denied", Loss::AfterDenied, false);
+    let error = signed_up.err().context("denied, so failed")?;
+    assert!(error.is_denied(), "{error}");
+    if postgres {
+        assert_eq!(after_loss, 0, "no check after a denial");
+    }
     Ok(())
 }
 
