@@ -133,6 +133,124 @@ mod tests {
         }
     }
 
+    /// Every operation of `doc`, by `operationId`.
+    fn operations(doc: &Json) -> Map<String, Json> {
+        doc["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .flat_map(|(_, item)| item.as_object().into_iter().flatten())
+            .filter_map(|(_, op)| Some((op.get("operationId")?.as_str()?.to_owned(), op.clone())))
+            .collect()
+    }
+
+    /// `schema` with a `#/components/schemas/…` reference followed.
+    fn resolved<'a>(doc: &'a Json, schema: &'a Json) -> &'a Json {
+        match schema["$ref"].as_str() {
+            Some(reference) => doc
+                .pointer(reference.strip_prefix('#').unwrap_or(reference))
+                .unwrap_or_else(|| panic!("{reference} resolves")),
+            None => schema,
+        }
+    }
+
+    /// Whether the value at JSON pointer `pointer` (`/0/id`) of an instance of
+    /// `schema` is described: an index steps into `items`, a name into `properties`
+    /// (of the schema or of its `allOf` parts or `anyOf` options).
+    fn describes(doc: &Json, schema: &Json, pointer: &str) -> bool {
+        let mut current = resolved(doc, schema);
+        for step in pointer.split('/').skip(1) {
+            let next = if step.parse::<usize>().is_ok() {
+                current.get("items")
+            } else {
+                std::iter::once(current)
+                    .chain(current["allOf"].as_array().into_iter().flatten())
+                    .chain(current["anyOf"].as_array().into_iter().flatten())
+                    .find_map(|part| resolved(doc, part)["properties"].get(step))
+            };
+            match next {
+                Some(schema) => current = resolved(doc, schema),
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// A runtime expression's source: (`request`/`response` body, JSON pointer).
+    fn expression(text: &str) -> (&str, &str) {
+        let (source, pointer) = text.split_once(".body#").unwrap_or_else(|| {
+            panic!("{text} reads a body");
+        });
+        (source.trim_start_matches('$'), pointer)
+    }
+
+    /// Every link names an operation of the document and feeds it fields it declares,
+    /// from values the source's request or answer has; and the links meant for
+    /// stateful fuzzing are there.
+    #[test]
+    fn links_join_real_operations_and_fields() {
+        let doc = document(spinstack_api::router(), site());
+        let operations = operations(&doc);
+        let mut names = Vec::new();
+        for (source_id, source) in &operations {
+            let responses = source["responses"].as_object().into_iter().flatten();
+            for (status, response) in responses {
+                for (name, link) in response["links"].as_object().into_iter().flatten() {
+                    names.push(format!("{source_id} {status} {name}"));
+                    let target_id = link["operationId"].as_str().unwrap_or_default();
+                    let target = operations
+                        .get(target_id)
+                        .unwrap_or_else(|| panic!("{name}: {target_id} is an operation"));
+                    assert!(link["description"].is_string(), "{name}");
+                    let mut values = Vec::new();
+                    for (field, text) in link["requestBody"].as_object().into_iter().flatten() {
+                        let body = &target["requestBody"]["content"]["application/json"]["schema"];
+                        assert!(
+                            describes(&doc, body, &format!("/{field}")),
+                            "{name}: {target_id} takes {field}"
+                        );
+                        values.push(text.as_str().unwrap_or_default().to_owned());
+                    }
+                    for (parameter, text) in link["parameters"].as_object().into_iter().flatten() {
+                        let (place, parameter) =
+                            parameter.split_once('.').unwrap_or(("", parameter));
+                        let declared = target["parameters"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .any(|p| p["in"] == place && p["name"] == parameter);
+                        assert!(declared, "{name}: {target_id} takes {place} {parameter}");
+                        values.push(text.as_str().unwrap_or_default().to_owned());
+                    }
+                    assert!(!values.is_empty(), "{name} passes something");
+                    for text in values {
+                        let (from, pointer) = expression(&text);
+                        let schema = match from {
+                            "request" => {
+                                &source["requestBody"]["content"]["application/json"]["schema"]
+                            }
+                            "response" => &response["content"]["application/json"]["schema"],
+                            other => panic!("{name}: {other}"),
+                        };
+                        assert!(describes(&doc, schema, pointer), "{name}: {text} is there");
+                    }
+                }
+            }
+        }
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "auth.listAccounts 200 accountInfo",
+                "auth.listAccounts 200 unlinkAccount",
+                "auth.listSessions 200 revokeSession",
+                "auth.signUpEmail 200 signIn",
+                "todo.getAll 200 deleteFirst",
+                "todo.getAll 200 toggleFirst",
+            ]
+        );
+    }
+
     fn collect_refs(json: &Json, out: &mut Vec<String>) {
         match json {
             Json::Object(map) => {

@@ -1,9 +1,12 @@
 //! The component schemas of Better Auth's responses: the user, session and account
 //! objects as the `auth` component serialises them (spec §2.3, §8: every key always
 //! present, dates as ISO-8601 strings with milliseconds, `null` for empty nullable
-//! columns), the session-with-user pair of `/get-session`, and the error body.
+//! columns), the session-with-user pair of `/get-session`, and the error body; and,
+//! for requests, any JSON value without a NUL character.
 
 use serde_json::{Map, Value as Json, json};
+
+use super::request::NO_NUL;
 
 /// Better Auth's error body.
 pub const AUTH_ERROR: &str = "AuthError";
@@ -15,6 +18,8 @@ pub const SESSION: &str = "Session";
 pub const SESSION_WITH_USER: &str = "SessionWithUser";
 /// A linked account.
 pub const ACCOUNT: &str = "Account";
+/// Any JSON value none of whose strings or keys holds a NUL character.
+pub const JSON_WITHOUT_NUL: &str = "JsonWithoutNul";
 
 /// `{"$ref": "#/components/schemas/<name>"}`.
 pub fn reference(name: &str) -> Json {
@@ -29,6 +34,7 @@ pub fn schemas() -> Map<String, Json> {
         (SESSION, session()),
         (SESSION_WITH_USER, session_with_user()),
         (ACCOUNT, account()),
+        (JSON_WITHOUT_NUL, json_without_nul()),
     ]
     .into_iter()
     .map(|(name, schema)| (name.to_owned(), schema))
@@ -120,4 +126,18 @@ fn account() -> Json {
             "scopes": { "type": "array", "items": { "type": "string" } },
         }),
     )
+}
+
+/// What a request may hold where its schema takes any value (`z.any()`, unknown keys
+/// of a `z.object`): any JSON, but no string or key, at any depth, may hold a NUL
+/// character (`spinstack_auth_rules::storable`). Each keyword applies to its own type
+/// only, so numbers, booleans and `null` pass as they are.
+fn json_without_nul() -> Json {
+    json!({
+        "description": "Any JSON value none of whose strings or object keys, at any depth, holds a NUL character (U+0000), which PostgreSQL's `text` cannot store.",
+        "pattern": NO_NUL,
+        "items": reference(JSON_WITHOUT_NUL),
+        "propertyNames": { "pattern": NO_NUL },
+        "additionalProperties": reference(JSON_WITHOUT_NUL),
+    })
 }

@@ -1,7 +1,8 @@
 //! The operation table: for each method of each Better Auth route, its id, summary,
 //! who may call it, and the answers only that endpoint gives — read from the handlers
 //! in `crates/auth/src/endpoints` (the errors every route shares are added by
-//! [`super::responses`]).
+//! [`super::responses`]) — with the links from an answer to the operations its values
+//! feed (sign-up to sign-in, a listed session or account to the operations on it).
 
 use serde_json::{Value as Json, json};
 
@@ -132,7 +133,18 @@ fn sign_in_and_out() -> Vec<Operation> {
                         &["token", "user"],
                     ),
                 )
-                .with_cookies(SESSION_COOKIES),
+                .with_cookies(SESSION_COOKIES)
+                .with_link(
+                    "signIn",
+                    "Sign in as the user just signed up.",
+                    json!({
+                        "operationId": "auth.signInEmail",
+                        "requestBody": {
+                            "email": "$request.body#/email",
+                            "password": "$request.body#/password",
+                        },
+                    }),
+                ),
                 Answer::error(400, PASSWORD_LENGTH),
                 Answer::error(
                     422,
@@ -233,7 +245,14 @@ fn sessions() -> Vec<Operation> {
             "listSessions",
             "The caller's unexpired sessions, tokens included",
             Access::FreshSession,
-            vec![Answer::ok("The sessions.", array_of(SESSION))],
+            vec![Answer::ok("The sessions.", array_of(SESSION)).with_link(
+                "revokeSession",
+                "Revoke the first listed session.",
+                json!({
+                    "operationId": "auth.revokeSession",
+                    "requestBody": { "token": "$response.body#/0/token" },
+                }),
+            )],
         ),
         op(
             "POST",
@@ -292,7 +311,7 @@ fn user() -> Vec<Operation> {
                 ),
             ],
         )
-        .describe("The body is any object; `name` (string) and `image` (string, or `null` to clear it) are read, every other key is ignored, and a truthy `email` is refused."),
+        .describe("The body is any object; `name` (string) and `image` (string, or `null` to clear it) are read, at least one of them must be there, every other key is ignored, and a truthy `email` is refused."),
         op(
             "POST",
             "/change-password",
@@ -475,7 +494,25 @@ fn accounts_and_social() -> Vec<Operation> {
             "listAccounts",
             "The caller's linked accounts",
             Access::Session,
-            vec![Answer::ok("The accounts.", array_of(ACCOUNT))],
+            vec![
+                Answer::ok("The accounts.", array_of(ACCOUNT))
+                    .with_link(
+                        "unlinkAccount",
+                        "Unlink the first listed account (by its `id`).",
+                        json!({
+                            "operationId": "auth.unlinkAccount",
+                            "requestBody": { "accountId": "$response.body#/0/id" },
+                        }),
+                    )
+                    .with_link(
+                        "accountInfo",
+                        "The provider's information on the first listed account (by its `id`).",
+                        json!({
+                            "operationId": "auth.accountInfo",
+                            "parameters": { "query.accountId": "$response.body#/0/id" },
+                        }),
+                    ),
+            ],
         ),
         op(
             "POST",

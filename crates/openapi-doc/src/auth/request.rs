@@ -1,13 +1,34 @@
 //! What a Better Auth request may carry, converted from the route table
 //! (`spinstack_auth_rules::endpoint`) and its zod-equivalent schemas
 //! (`spinstack_auth_rules::validation::Kind` trees) rather than copied by hand: the
-//! request body per media type, the query parameters and the path parameters.
+//! request body per media type, the query parameters and the path parameters. Two
+//! rules beyond the schemas are stated too, so that a request the document calls valid
+//! is one the server takes: no string or key of a body or query may hold a NUL
+//! character (`spinstack_auth_rules::storable`; passwords aside), and the checks the
+//! handlers make on the body ([`handler_checks`]: new passwords' length, sign-in's
+//! email pattern, what `/update-user` reads).
 
 use serde_json::{Map, Value as Json, json};
 use spinstack_auth_rules::body::MediaTypes;
 use spinstack_auth_rules::email::ZOD_EMAIL_PATTERN;
 use spinstack_auth_rules::endpoint::Endpoint;
 use spinstack_auth_rules::validation::{Field, Kind};
+use spinstack_passwords::{MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH};
+
+use super::models::{JSON_WITHOUT_NUL, reference};
+
+/// A string without a NUL character (U+0000): what `spinstack_auth_rules::storable`
+/// lets through in a body (passwords aside) or a query.
+pub const NO_NUL: &str = r"^[^\u0000]*$";
+
+/// The top-level body fields the NUL rule exempts: they are only hashed, never
+/// stored (`spinstack_auth_rules::storable`).
+pub const HASHED: &[&str] = &["password", "newPassword", "currentPassword"];
+
+/// The `patternProperties` key that matches exactly the [`HASHED`] names.
+fn hashed_names_pattern() -> String {
+    format!("^(?:{})$", HASHED.join("|"))
+}
 
 /// Where a value travels: query values are always strings (or arrays of strings for a
 /// repeated key), which changes what a coerced boolean accepts.
@@ -19,49 +40,104 @@ pub enum Place {
     Query,
 }
 
-/// The JSON Schema of values `kind` accepts.
+/// The JSON Schema of values `kind` accepts below the top level of a body, or in a
+/// query: every string and key without a NUL character.
 pub fn json_schema(kind: &Kind, place: Place) -> Json {
+    schema_at(kind, place, false)
+}
+
+/// The JSON Schema of a whole body `kind` accepts: as [`json_schema`], except that the
+/// values of its top-level [`HASHED`] keys may hold NUL characters.
+pub fn body_schema(kind: &Kind) -> Json {
+    schema_at(kind, Place::Body, true)
+}
+
+/// `root`: whether `kind` is the body itself (or a part or option of it), whose
+/// [`HASHED`] keys are exempt from the NUL rule.
+fn schema_at(kind: &Kind, place: Place, root: bool) -> Json {
     match kind {
-        Kind::String => json!({ "type": "string" }),
-        Kind::NonEmptyString => json!({ "type": "string", "minLength": 1 }),
-        Kind::Email => json!({ "type": "string", "format": "email", "pattern": ZOD_EMAIL_PATTERN }),
+        Kind::String => json!({ "type": "string", "pattern": NO_NUL }),
+        Kind::NonEmptyString => json!({ "type": "string", "minLength": 1, "pattern": NO_NUL }),
+        Kind::Email => email(),
         Kind::Boolean => json!({ "type": "boolean" }),
         Kind::Number => json!({ "type": "number" }),
         Kind::CoercedBoolean => coerced_boolean(place),
-        Kind::Any => json!({}),
+        Kind::Any => reference(JSON_WITHOUT_NUL),
         Kind::LiteralTrue => json!({ "const": true }),
-        Kind::Object(fields) => object(fields, false, place),
-        Kind::StrictObject(fields) => object(fields, true, place),
+        Kind::Object(fields) => object(fields, false, place, root),
+        Kind::StrictObject(fields) => object(fields, true, place, root),
         Kind::Array(item) => json!({ "type": "array", "items": json_schema(item, place) }),
         Kind::Record(value) => {
-            json!({ "type": "object", "additionalProperties": json_schema(value, place) })
+            let mut schema = Map::new();
+            schema.insert("type".to_owned(), json!("object"));
+            open_keys(&mut schema, json_schema(value, place), root);
+            Json::Object(schema)
         }
-        Kind::AllOf(parts) => json!({ "allOf": all(parts, place) }),
-        Kind::Union([only]) => json_schema(only, place),
-        Kind::Union(options) => json!({ "anyOf": all(options, place) }),
+        Kind::AllOf(parts) => json!({ "allOf": all(parts, place, root) }),
+        Kind::Union([only]) => schema_at(only, place, root),
+        Kind::Union(options) => json!({ "anyOf": all(options, place, root) }),
     }
 }
 
-fn all(kinds: &[Kind], place: Place) -> Vec<Json> {
-    kinds.iter().map(|kind| json_schema(kind, place)).collect()
+fn all(kinds: &[Kind], place: Place, root: bool) -> Vec<Json> {
+    kinds
+        .iter()
+        .map(|kind| schema_at(kind, place, root))
+        .collect()
+}
+
+/// `z.email()`: zod's pattern (which admits no NUL). Not `format: email`, which
+/// refuses some addresses zod takes (a local part over 64 characters).
+fn email() -> Json {
+    json!({
+        "type": "string",
+        "pattern": ZOD_EMAIL_PATTERN,
+        "description": "An email address as zod's `z.email()` accepts it (the pattern).",
+    })
 }
 
 /// `z.coerce.boolean()`: anything passes and is read with JavaScript truthiness.
 fn coerced_boolean(place: Place) -> Json {
     match place {
-        Place::Body => json!({ "description": "Any value, read as JavaScript truthiness." }),
+        Place::Body => json!({
+            "description": "Any value, read as JavaScript truthiness.",
+            "allOf": [reference(JSON_WITHOUT_NUL)],
+        }),
         Place::Query => json!({
             "type": "string",
+            "pattern": NO_NUL,
             "description": "Any value is accepted; every non-empty value (`false` too) counts as true.",
         }),
     }
 }
 
-/// `z.object` (unknown keys allowed) or `z.strictObject` (unknown keys refused).
-fn object(fields: &[Field], strict: bool, place: Place) -> Json {
+/// The keys of an object beyond its declared ones: any name without a NUL, each
+/// with a value matching `value` — except, at the body's top level, the [`HASHED`]
+/// names, whose values the NUL rule does not look at.
+fn open_keys(schema: &mut Map<String, Json>, value: Json, root: bool) {
+    schema.insert("propertyNames".to_owned(), json!({ "pattern": NO_NUL }));
+    if root {
+        let mut hashed = Map::new();
+        hashed.insert(hashed_names_pattern(), json!({}));
+        schema.insert("patternProperties".to_owned(), Json::Object(hashed));
+    }
+    schema.insert("additionalProperties".to_owned(), value);
+}
+
+/// `z.object` (unknown keys allowed, with any value) or `z.strictObject` (unknown
+/// keys refused).
+fn object(fields: &[Field], strict: bool, place: Place, root: bool) -> Json {
     let properties: Map<String, Json> = fields
         .iter()
-        .map(|field| (field.name.to_owned(), field_schema(field, place)))
+        .map(|field| {
+            let schema = field_schema(field, place);
+            let schema = if root && HASHED.contains(&field.name) {
+                without_nul_rule(schema)
+            } else {
+                schema
+            };
+            (field.name.to_owned(), schema)
+        })
         .collect();
     let required: Vec<&str> = fields
         .iter()
@@ -76,8 +152,20 @@ fn object(fields: &[Field], strict: bool, place: Place) -> Json {
     }
     if strict {
         schema.insert("additionalProperties".to_owned(), json!(false));
+    } else {
+        open_keys(&mut schema, reference(JSON_WITHOUT_NUL), root);
     }
     Json::Object(schema)
+}
+
+/// A field schema without the NUL rule's pattern (a hashed password's).
+fn without_nul_rule(mut schema: Json) -> Json {
+    if let Json::Object(map) = &mut schema
+        && map.get("pattern") == Some(&json!(NO_NUL))
+    {
+        map.remove("pattern");
+    }
+    schema
 }
 
 fn field_schema(field: &Field, place: Place) -> Json {
@@ -86,6 +174,99 @@ fn field_schema(field: &Field, place: Place) -> Json {
         json!({ "anyOf": [schema, { "type": "null" }] })
     } else {
         schema
+    }
+}
+
+/// A check a handler (`crates/auth/src/endpoints`) makes on the body once its
+/// route's schema has passed, stated in the document as schema.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HandlerCheck {
+    /// The top-level field must then match this schema (it replaces the field's schema
+    /// wherever the body's top level declares the field).
+    Field(&'static str, Json),
+    /// These keywords join the body's top-level object schema.
+    Body(Json),
+}
+
+/// The handler checks of `path`'s route: a new password's length
+/// (`PASSWORD_TOO_SHORT` / `PASSWORD_TOO_LONG`); sign-in's email pattern
+/// (`INVALID_EMAIL`, where the route's schema only asks for a string); and what
+/// `/update-user` reads from its any-object body (`EMAIL_CAN_NOT_BE_UPDATED`, the type
+/// of `name` and `image`, `No fields to update`).
+pub fn handler_checks(path: &str) -> Vec<HandlerCheck> {
+    match path {
+        "/sign-up/email" => vec![HandlerCheck::Field("password", new_password())],
+        "/change-password" | "/reset-password" => {
+            vec![HandlerCheck::Field("newPassword", new_password())]
+        }
+        "/sign-in/email" => vec![HandlerCheck::Field("email", email())],
+        "/update-user" => vec![HandlerCheck::Body(user_update())],
+        _ => Vec::new(),
+    }
+}
+
+/// A new password (`spinstack_passwords::check_length`), exempt from the NUL rule.
+fn new_password() -> Json {
+    json!({
+        "type": "string",
+        "minLength": MIN_PASSWORD_LENGTH,
+        "maxLength": MAX_PASSWORD_LENGTH,
+        "description": format!(
+            "{MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters, counted as JavaScript counts them (UTF-16 code units, before NFKC): a character outside the Basic Multilingual Plane, such as an emoji, counts as two."
+        ),
+    })
+}
+
+/// `/update-user`'s reading of its body: `name` a string, `image` a string or `null`,
+/// at least one of them, and `email` absent or falsy (JavaScript's falsy JSON values).
+fn user_update() -> Json {
+    let text = json_schema(&Kind::String, Place::Body);
+    json!({
+        "properties": {
+            "name": text,
+            "image": { "anyOf": [text, { "type": "null" }] },
+            "email": {
+                "description": "Refused unless falsy (`EMAIL_CAN_NOT_BE_UPDATED`): the email cannot be changed here.",
+                "enum": [null, false, 0, ""],
+            },
+        },
+        "anyOf": [{ "required": ["name"] }, { "required": ["image"] }],
+    })
+}
+
+/// States [`handler_checks`] of `path` in a body schema.
+fn apply_handler_checks(schema: &mut Json, path: &str) {
+    for check in handler_checks(path) {
+        match check {
+            HandlerCheck::Field(field, checked) => replace_field(schema, field, &checked),
+            HandlerCheck::Body(Json::Object(keywords)) => {
+                if let Json::Object(object) = schema {
+                    object.extend(keywords);
+                }
+            }
+            HandlerCheck::Body(_) => {}
+        }
+    }
+}
+
+/// Replaces the schema of the top-level `field` wherever `schema` declares it: in its
+/// own `properties` or in those of its `allOf` parts and `anyOf` options.
+fn replace_field(schema: &mut Json, field: &str, checked: &Json) {
+    let Json::Object(map) = schema else {
+        return;
+    };
+    if let Some(slot) = map
+        .get_mut("properties")
+        .and_then(|properties| properties.get_mut(field))
+    {
+        *slot = checked.clone();
+    }
+    for key in ["allOf", "anyOf"] {
+        if let Some(Json::Array(parts)) = map.get_mut(key) {
+            for part in parts {
+                replace_field(part, field, checked);
+            }
+        }
     }
 }
 
@@ -100,10 +281,10 @@ fn form_schema(kind: &Kind) -> Json {
             .collect()
     };
     match kind {
-        Kind::Object(fields) => object(&textual(fields), false, Place::Body),
-        Kind::StrictObject(fields) => object(&textual(fields), true, Place::Body),
+        Kind::Object(fields) => object(&textual(fields), false, Place::Body, true),
+        Kind::StrictObject(fields) => object(&textual(fields), true, Place::Body, true),
         Kind::AllOf(parts) => json!({ "allOf": parts.iter().map(form_schema).collect::<Vec<_>>() }),
-        other => json_schema(other, Place::Body),
+        other => body_schema(other),
     }
 }
 
@@ -126,16 +307,20 @@ pub fn body(endpoint: &Endpoint, method: &str) -> Option<Json> {
         return None;
     }
     let schema = endpoint.body?;
+    let checked = |mut json: Json| {
+        apply_handler_checks(&mut json, endpoint.path);
+        json
+    };
     let mut content = Map::new();
     content.insert(
         "application/json".to_owned(),
-        json!({ "schema": json_schema(&schema.kind, Place::Body) }),
+        json!({ "schema": checked(body_schema(&schema.kind)) }),
     );
     let mut body = Map::new();
     if endpoint.media_types == MediaTypes::FormOrJson {
         content.insert(
             "application/x-www-form-urlencoded".to_owned(),
-            json!({ "schema": form_schema(&schema.kind) }),
+            json!({ "schema": checked(form_schema(&schema.kind)) }),
         );
         body.insert(
             "description".to_owned(),

@@ -26,6 +26,8 @@ pub struct Answer {
     pub content: Vec<(&'static str, Json)>,
     /// Notable headers: name, description, schema.
     pub headers: Vec<(&'static str, &'static str, Json)>,
+    /// OpenAPI links to operations this answer's values feed: name, link object.
+    pub links: Vec<(&'static str, Json)>,
 }
 
 impl Answer {
@@ -36,6 +38,7 @@ impl Answer {
             description: description.to_owned(),
             content: vec![("application/json", schema)],
             headers: Vec::new(),
+            links: Vec::new(),
         }
     }
 
@@ -56,6 +59,7 @@ impl Answer {
             description: description.to_owned(),
             content: Vec::new(),
             headers: Vec::new(),
+            links: Vec::new(),
         }
     }
 
@@ -88,6 +92,20 @@ impl Answer {
         self
     }
 
+    /// Adds the OpenAPI link `name`: `link` holds the target's `operationId` and the
+    /// `parameters` and `requestBody` template to call it with, filled from this
+    /// exchange (`$request.body#/…`, `$response.body#/…`).
+    #[must_use]
+    pub fn with_link(mut self, name: &'static str, description: &str, link: Json) -> Self {
+        let mut object = Map::new();
+        object.insert("description".to_owned(), json!(description));
+        if let Json::Object(fields) = link {
+            object.extend(fields);
+        }
+        self.links.push((name, Json::Object(object)));
+        self
+    }
+
     /// Documents the `Set-Cookie` lines of a response that (re)sets the session.
     #[must_use]
     pub fn with_cookies(self, description: &'static str) -> Self {
@@ -117,6 +135,11 @@ impl Answer {
                 self.headers.push(header);
             }
         }
+        for link in other.links {
+            if !self.links.iter().any(|(name, _)| *name == link.0) {
+                self.links.push(link);
+            }
+        }
     }
 
     fn to_json(&self) -> Json {
@@ -140,6 +163,14 @@ impl Answer {
                 .map(|(media_type, schema)| ((*media_type).to_owned(), json!({ "schema": schema })))
                 .collect();
             out.insert("content".to_owned(), Json::Object(content));
+        }
+        if !self.links.is_empty() {
+            let links: Map<String, Json> = self
+                .links
+                .iter()
+                .map(|(name, link)| ((*name).to_owned(), link.clone()))
+                .collect();
+            out.insert("links".to_owned(), Json::Object(links));
         }
         Json::Object(out)
     }

@@ -1,15 +1,20 @@
 //! Tests of the Better Auth part of the document: every route of the rule table is
 //! documented and nothing else is; references resolve; the request schemas follow the
-//! validator's; and real responses — the 127 exchanges recorded from better-auth 1.7.5
-//! and bodies our endpoints' tests pin — validate against the documented schemas.
+//! validator's, the NUL rule and the handlers' own checks (so a request the document
+//! calls valid is one the server takes, and the other way round); links name real
+//! operations and fields; and real responses — the 127 exchanges recorded from
+//! better-auth 1.7.5 and bodies our endpoints' tests pin — validate against the
+//! documented schemas.
 
 use std::collections::HashSet;
 
 use serde_json::{Map, Value as Json, json};
 use spinstack_auth_rules::endpoint::{self, ENDPOINTS};
 use spinstack_auth_rules::schemas as s;
+use spinstack_auth_rules::storable::check_no_nul;
+use spinstack_auth_rules::validation::Target;
 
-use super::request::{Place, json_schema};
+use super::request::{HASHED, NO_NUL, Place, body_schema, json_schema};
 use super::{operations, paths, schemas, template};
 
 /// The operation object of `method` on the route `path` (`ENDPOINTS`' form).
@@ -21,34 +26,40 @@ fn operation(method: &str, path: &str) -> Json {
         .unwrap_or_else(|| panic!("{method} {path} is documented"))
 }
 
-/// `schema` with every `#/components/schemas/…` reference replaced by its target.
-fn inline(schema: &Json, components: &Map<String, Json>) -> Json {
+/// `schema` with every `#/components/schemas/<name>` reference turned into
+/// `#/$defs/<name>` (the component schemas may refer to themselves).
+fn to_defs(schema: &Json) -> Json {
     match schema {
-        Json::Object(map) => {
-            if let Some(Json::String(reference)) = map.get("$ref") {
-                let name = reference
-                    .strip_prefix("#/components/schemas/")
-                    .unwrap_or_else(|| panic!("{reference} is a component reference"));
-                let target = components
-                    .get(name)
-                    .unwrap_or_else(|| panic!("{reference} resolves"));
-                return inline(target, components);
-            }
-            Json::Object(
-                map.iter()
-                    .map(|(key, value)| (key.clone(), inline(value, components)))
-                    .collect(),
-            )
-        }
-        Json::Array(items) => Json::Array(items.iter().map(|v| inline(v, components)).collect()),
+        Json::Object(map) => Json::Object(
+            map.iter()
+                .map(|(key, value)| {
+                    let value = match (key.as_str(), value) {
+                        ("$ref", Json::String(reference)) => {
+                            let name = reference
+                                .strip_prefix("#/components/schemas/")
+                                .unwrap_or_else(|| panic!("{reference} is a component reference"));
+                            assert!(schemas().contains_key(name), "{reference} resolves");
+                            json!(format!("#/$defs/{name}"))
+                        }
+                        _ => to_defs(value),
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+        ),
+        Json::Array(items) => Json::Array(items.iter().map(to_defs).collect()),
         other => other.clone(),
     }
 }
 
 /// The validation errors of `instance` against the documented `schema` (formats
-/// checked).
+/// checked), its references resolved among the component schemas.
 fn errors(schema: &Json, instance: &Json) -> Vec<String> {
-    let schema = inline(schema, &schemas());
+    let defs: Map<String, Json> = schemas()
+        .iter()
+        .map(|(name, schema)| (name.clone(), to_defs(schema)))
+        .collect();
+    let schema = json!({ "$defs": defs, "allOf": [to_defs(schema)] });
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
@@ -198,34 +209,60 @@ fn sessions_are_required_where_the_middlewares_run() {
 
 #[test]
 fn kinds_convert_to_json_schema() {
+    let text = json!({"type": "string", "pattern": NO_NUL});
+    let open = |mut schema: Json, root: bool| {
+        schema["propertyNames"] = json!({"pattern": NO_NUL});
+        if root {
+            schema["patternProperties"] = json!({"^(?:password|newPassword|currentPassword)$": {}});
+        }
+        schema["additionalProperties"] = json!({"$ref": "#/components/schemas/JsonWithoutNul"});
+        schema
+    };
+    let sign_in = |password: Json, root: bool| {
+        open(
+            json!({
+                "type": "object",
+                "properties": {
+                    "email": text,
+                    "password": password,
+                    "callbackURL": text,
+                    "rememberMe": {"type": "boolean"},
+                },
+                "required": ["email", "password"],
+            }),
+            root,
+        )
+    };
+    // Below the top level (or in a query) every string and key is NUL-free...
     assert_eq!(
         json_schema(&s::SIGN_IN_EMAIL.kind, Place::Body),
-        json!({
-            "type": "object",
-            "properties": {
-                "email": {"type": "string"},
-                "password": {"type": "string"},
-                "callbackURL": {"type": "string"},
-                "rememberMe": {"type": "boolean"},
-            },
-            "required": ["email", "password"],
-        })
+        sign_in(text.clone(), false)
     );
-    let sign_up = json_schema(&s::SIGN_UP_EMAIL.kind, Place::Body);
+    // ...and at the top of a body, a password may hold anything, as `storable` says.
     assert_eq!(
-        sign_up["allOf"][0]["properties"]["email"]["format"],
-        "email"
+        body_schema(&s::SIGN_IN_EMAIL.kind),
+        sign_in(json!({"type": "string"}), true)
+    );
+    let sign_up = body_schema(&s::SIGN_UP_EMAIL.kind);
+    let email = &sign_up["allOf"][0]["properties"]["email"];
+    assert_eq!(
+        email["pattern"],
+        spinstack_auth_rules::email::ZOD_EMAIL_PATTERN
+    );
+    // Not `format: email`, which refuses some addresses zod takes.
+    assert!(email.get("format").is_none());
+    assert!(
+        errors(email, &json!(format!("{}@example.com", "a".repeat(70)))).is_empty(),
+        "a 70-character local part passes zod"
     );
     assert_eq!(
-        sign_up["allOf"][0]["properties"]["password"]["minLength"],
-        1
+        sign_up["allOf"][0]["properties"]["password"],
+        json!({"type": "string", "minLength": 1})
     );
-    assert_eq!(
-        sign_up["allOf"][1],
-        json!({"type": "object", "additionalProperties": {}})
-    );
-    let selection = json_schema(&s::ACCOUNT_SELECTION.kind, Place::Body);
+    assert_eq!(sign_up["allOf"][1], open(json!({"type": "object"}), true));
+    let selection = body_schema(&s::ACCOUNT_SELECTION.kind);
     assert_eq!(selection["anyOf"][0]["additionalProperties"], false);
+    assert!(selection["anyOf"][0].get("patternProperties").is_none());
     assert_eq!(
         selection["anyOf"][1]["properties"]["useAccountCookie"],
         json!({"const": true})
@@ -233,7 +270,12 @@ fn kinds_convert_to_json_schema() {
     // A single-option union is its option.
     assert_eq!(
         json_schema(&s::SIGN_IN_SOCIAL.kind, Place::Body)["properties"]["provider"],
-        json!({"type": "string"})
+        text
+    );
+    // Query values are strings: a coerced boolean takes any NUL-free one.
+    assert_eq!(
+        json_schema(&s::GET_SESSION_QUERY.kind, Place::Query)["properties"]["disableRefresh"]["pattern"],
+        NO_NUL
     );
 }
 
@@ -242,10 +284,11 @@ fn requests_follow_the_rule_table() {
     let sign_in = operation("POST", "/sign-in/email");
     let body = &sign_in["requestBody"];
     assert_eq!(body["required"], true);
-    assert_eq!(
-        body["content"]["application/json"]["schema"],
-        json_schema(&s::SIGN_IN_EMAIL.kind, Place::Body)
-    );
+    // The route's schema, with the email the handler checks.
+    let mut expected = body_schema(&s::SIGN_IN_EMAIL.kind);
+    expected["properties"]["email"] =
+        json_schema(&spinstack_auth_rules::validation::Kind::Email, Place::Body);
+    assert_eq!(body["content"]["application/json"]["schema"], expected);
     // A form cannot carry a boolean.
     let form = &body["content"]["application/x-www-form-urlencoded"]["schema"];
     assert!(form["properties"].get("rememberMe").is_none());
@@ -543,35 +586,256 @@ fn rate_limit_answer_matches_the_limiter() {
     }
 }
 
+/// Addresses on both sides of zod's email pattern.
+const EMAIL_SAMPLES: &[&str] = &[
+    "a@b.co",
+    "first.last+tag@sub.example.com",
+    "o'neil@example.org",
+    "under_score-dash@x-y.io",
+    ".lead@example.com",
+    "double..dot@example.com",
+    "trail.@example.com",
+    "quote'@example.com",
+    "a@b.c",
+    "a@-b.com",
+    "a@b..com",
+    "a@b.c0m",
+    " a@b.co",
+    "a@b.co ",
+    "ünï@example.com",
+    "a@exämple.com",
+    "no-at.example.com",
+    "a@b@c.com",
+    "@example.com",
+    "a@example",
+];
+
 #[test]
 fn the_email_pattern_is_the_validators() {
     use spinstack_auth_rules::email::is_valid_email;
     let documented = json_schema(&spinstack_auth_rules::validation::Kind::Email, Place::Body);
     let schema = json!({ "type": "string", "pattern": documented["pattern"] });
-    let samples = [
-        "a@b.co",
-        "first.last+tag@sub.example.com",
-        "o'neil@example.org",
-        "under_score-dash@x-y.io",
-        ".lead@example.com",
-        "double..dot@example.com",
-        "trail.@example.com",
-        "quote'@example.com",
-        "a@b.c",
-        "a@-b.com",
-        "a@b..com",
-        "a@b.c0m",
-        " a@b.co",
-        "a@b.co ",
-        "ünï@example.com",
-        "a@exämple.com",
-        "no-at.example.com",
-        "a@b@c.com",
-        "@example.com",
-        "a@example",
-    ];
-    for sample in samples {
+    for sample in EMAIL_SAMPLES {
         let by_pattern = errors(&schema, &json!(sample)).is_empty();
         assert_eq!(by_pattern, is_valid_email(sample), "{sample:?}");
     }
+}
+
+/// The request-body schemas of `method path` (`ENDPOINTS`' form), by media type.
+fn bodies(method: &str, path: &str) -> Vec<(String, Json)> {
+    let op = operation(method, path);
+    op["requestBody"]["content"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{method} {path} documents a body"))
+        .iter()
+        .map(|(media, content)| (media.clone(), content["schema"].clone()))
+        .collect()
+}
+
+/// Whether `body` is valid for every documented media type of `method path`.
+fn documented_valid(method: &str, path: &str, body: &Json) -> bool {
+    let verdicts: Vec<bool> = bodies(method, path)
+        .iter()
+        .filter(|(media, _)| {
+            // A form only carries strings.
+            media == "application/json"
+                || body
+                    .as_object()
+                    .is_some_and(|fields| fields.values().all(Json::is_string))
+        })
+        .map(|(_, schema)| errors(schema, body).is_empty())
+        .collect();
+    assert!(!verdicts.is_empty(), "{method} {path}: {body}");
+    assert!(
+        verdicts.iter().all(|v| *v == verdicts[0]),
+        "{method} {path}: the media types agree on {body}"
+    );
+    verdicts[0]
+}
+
+/// `fields` with `name` set to `value`.
+fn with(fields: &Json, name: &str, value: Json) -> Json {
+    let mut body = fields.clone();
+    body[name] = value;
+    body
+}
+
+/// The handlers' new-password length (`spinstack_passwords::check_length`) is the
+/// document's, on each route that takes a new password, in every media type.
+#[test]
+fn new_passwords_are_bounded_as_the_handlers_check() {
+    use spinstack_passwords::check_length;
+    for (path, field, others) in [
+        (
+            "/sign-up/email",
+            "password",
+            json!({"name": "A", "email": "a@b.co"}),
+        ),
+        (
+            "/change-password",
+            "newPassword",
+            json!({"currentPassword": "x"}),
+        ),
+        ("/reset-password", "newPassword", json!({"token": "t"})),
+    ] {
+        for length in [0, 1, 7, 8, 9, 64, 127, 128, 129, 4096] {
+            let password = "p".repeat(length);
+            let body = with(&others, field, json!(password));
+            assert_eq!(
+                documented_valid("POST", path, &body),
+                check_length(&password).is_ok(),
+                "{path}: a {length}-character {field}"
+            );
+        }
+        for (_, schema) in bodies("POST", path) {
+            let said = serde_json::to_string(&schema).unwrap_or_default();
+            assert!(said.contains("UTF-16"), "{path}: how the length is counted");
+        }
+    }
+    // The bounds themselves, as Better Auth sets them.
+    assert!(!documented_valid(
+        "POST",
+        "/reset-password",
+        &json!({"newPassword": "1234567"})
+    ));
+    assert!(documented_valid(
+        "POST",
+        "/reset-password",
+        &json!({"newPassword": "a".repeat(128)})
+    ));
+    assert!(!documented_valid(
+        "POST",
+        "/reset-password",
+        &json!({"newPassword": "a".repeat(129)})
+    ));
+    // Sign-in checks no length (an over-long password is just a wrong one: 401).
+    assert!(documented_valid(
+        "POST",
+        "/sign-in/email",
+        &json!({"email": "a@b.co", "password": "x"})
+    ));
+}
+
+/// Sign-in's schema takes any string as `email`; its handler then checks zod's
+/// pattern (`INVALID_EMAIL`), and so does the document.
+#[test]
+fn sign_in_states_the_email_check() {
+    use spinstack_auth_rules::email::sign_in_email;
+    for email in EMAIL_SAMPLES {
+        let body = json!({"email": email, "password": "x"});
+        assert_eq!(
+            documented_valid("POST", "/sign-in/email", &body),
+            sign_in_email(email).is_ok(),
+            "{email:?}"
+        );
+    }
+}
+
+/// What `/update-user`'s handler reads from its any-object body.
+#[test]
+fn update_user_states_what_its_handler_reads() {
+    for (body, valid) in [
+        (json!({"name": "Ada"}), true),
+        (json!({"image": null}), true),
+        (
+            json!({"image": "https://example.com/a.png", "extra": [1, "x"]}),
+            true,
+        ),
+        (json!({"name": "Ada", "email": ""}), true),
+        (json!({"name": "Ada", "email": 0}), true),
+        (json!({"name": "Ada", "email": false}), true),
+        (json!({"name": "Ada", "email": null}), true),
+        // `No fields to update`.
+        (json!({}), false),
+        (json!({"extra": 1}), false),
+        // `EMAIL_CAN_NOT_BE_UPDATED`.
+        (json!({"name": "Ada", "email": "ada@example.com"}), false),
+        (json!({"name": "Ada", "email": true}), false),
+        (json!({"name": "Ada", "email": 1}), false),
+        // `VALIDATION_ERROR`: the types of `name` and `image`.
+        (json!({"name": 1}), false),
+        (json!({"name": null}), false),
+        (json!({"image": 1}), false),
+    ] {
+        assert_eq!(
+            documented_valid("POST", "/update-user", &body),
+            valid,
+            "{body}"
+        );
+    }
+}
+
+/// The NUL rule (`spinstack_auth_rules::storable`) as the document states it: no
+/// string or key anywhere in a body holds a NUL, but for the values of the top-level
+/// password fields.
+#[test]
+fn the_nul_rule_is_storables() {
+    for name in HASHED {
+        assert!(check_no_nul(&json!({ *name: "\u{0}" }), Target::Body).is_ok());
+        assert!(check_no_nul(&json!({"nested": { *name: "\u{0}" }}), Target::Body).is_err());
+    }
+    assert!(check_no_nul(&json!({"passwords": "\u{0}"}), Target::Body).is_err());
+    let sign_up = json!({"name": "A", "email": "a@b.co", "password": "password1"});
+    let cases = [
+        ("/sign-up/email", sign_up.clone()),
+        ("/sign-up/email", with(&sign_up, "name", json!("A\u{0}"))),
+        (
+            "/sign-up/email",
+            with(&sign_up, "password", json!("pass\u{0}word")),
+        ),
+        (
+            "/sign-up/email",
+            with(&sign_up, "extra", json!({"deep": ["ok", 1, null, true]})),
+        ),
+        (
+            "/sign-up/email",
+            with(&sign_up, "extra", json!({"deep": ["ok", "n\u{0}"]})),
+        ),
+        (
+            "/sign-up/email",
+            with(&sign_up, "extra", json!({"k\u{0}": 1})),
+        ),
+        ("/sign-up/email", with(&sign_up, "k\u{0}", json!(1))),
+        (
+            "/sign-in/email",
+            json!({"email": "a@b.co", "password": "\u{0}"}),
+        ),
+        (
+            "/change-password",
+            json!({"currentPassword": "\u{0}", "newPassword": "long enough\u{0}"}),
+        ),
+        ("/update-user", json!({"name": "A", "password": "\u{0}"})),
+        (
+            "/update-user",
+            json!({"name": "A", "nested": {"password": "\u{0}"}}),
+        ),
+        ("/update-user", json!({"name": "A\u{0}"})),
+        ("/revoke-session", json!({"token": "t\u{0}"})),
+        (
+            "/sign-in/social",
+            json!({"provider": "github", "idToken": {"token": "\u{0}"}}),
+        ),
+        (
+            "/sign-in/social",
+            json!({"provider": "github", "idToken": {"token": "t", "other": "\u{0}"}}),
+        ),
+        (
+            "/sign-in/social",
+            json!({"provider": "github", "scopes": ["a", "\u{0}"]}),
+        ),
+    ];
+    for (path, body) in cases {
+        assert_eq!(
+            documented_valid("POST", path, &body),
+            check_no_nul(&body, Target::Body).is_ok(),
+            "{path}: {body}"
+        );
+    }
+    // Query values too.
+    let query = operation("GET", "/verify-email")["parameters"]
+        .as_array()
+        .and_then(|parameters| parameters.iter().find(|p| p["name"] == "token").cloned())
+        .expect("a token parameter");
+    assert!(errors(&query["schema"], &json!("t")).is_empty());
+    assert!(!errors(&query["schema"], &json!("t\u{0}")).is_empty());
 }
