@@ -125,8 +125,11 @@ impl Guest for Component {
             .as_deref()
             .and_then(|header| cookie_value(header, &settings.keys.names.session_token))
             .and_then(|value| verify_signed_cookie(&settings.keys.secret, &value));
-        if let Some(Err(e)) = token.map(|token| store.delete_by_token(&token)) {
-            eprintln!("session: sign-out could not delete the session: {e}");
+        // A session that could not be deleted is not ended: the caller answers an
+        // error and keeps the cookies, as Better Auth's sign-out does when its delete
+        // throws, rather than telling the client it signed out of a live session.
+        if let Some(token) = token {
+            store.delete_by_token(&token).map_err(database)?;
         }
         Ok(cookie_lines(
             &settings

@@ -64,6 +64,10 @@ fn sign_in(app: &App, email: &str) -> Result<Reply> {
     )
 }
 
+fn sign_out(app: &App, cookie: &str) -> Result<Reply> {
+    app.post_json("/api/auth/sign-out", Some(cookie), &json!({}))
+}
+
 fn get_session(app: &App, cookie: &str) -> Result<Reply> {
     app.request("GET", "/api/auth/get-session", &[("cookie", cookie)], b"")
 }
@@ -254,6 +258,15 @@ async fn a_refused_database_gives_clean_errors_and_the_app_recovers() -> Result<
     let todos = rpc(&app, "/rpc/todo/getAll", None)?;
     eprintln!("todo/getAll: {} {}", todos.status, todos.text());
     assert_rpc_error("todo/getAll", &todos, &db)?;
+    // A sign-out that cannot delete the session must not claim it did (found by the
+    // soak benchmark: it answered 200 and the session lived on).
+    let signout = sign_out(&app, &cookie)?;
+    assert_auth_error("sign-out", &signout, &db)?;
+    ensure!(
+        signout.all("set-cookie").is_empty(),
+        "a failed sign-out cleared the cookies: {:?}",
+        signout.all("set-cookie")
+    );
     assert_database_free_routes_work(&app)?;
 
     proxy.set_mode(Mode::Pass);
@@ -279,6 +292,15 @@ async fn a_refused_database_gives_clean_errors_and_the_app_recovers() -> Result<
     assert_eq!(private.status, 200, "{}", private.text());
     let todos = rpc(&app, "/rpc/todo/getAll", None)?;
     assert_eq!(todos.status, 200, "{}", todos.text());
+    // The session the failed sign-out kept ends with the next one.
+    let signout = sign_out(&app, &cookie)?;
+    assert_eq!(signout.status, 200, "{}", signout.text());
+    let ended = get_session(&app, &cookie)?;
+    assert_eq!(
+        (ended.status, ended.text().as_str()),
+        (200, "null"),
+        "the session outlived its sign-out"
+    );
     assert!(!app.stderr_text().contains(SECRET));
     Ok(())
 }
