@@ -8,11 +8,23 @@
 //!   component runs), the ceiling of the session-bound requests;
 //! - [`recycle_script`]: the batch the host's connection pool runs each time a guest
 //!   opens a connection (deadpool-postgres `RecyclingMethod::Clean`, which Spin and
-//!   spin-test-runtime both use), to show what the host's protocol costs PostgreSQL.
+//!   spin-test-runtime both use), to show what the host's protocol costs PostgreSQL;
+//! - [`soak`]: the soak's load driver (a mixed workload of every kind of request, each
+//!   answer checked, per-phase accounting around an optional database cut, the
+//!   runtime's RSS), over the keep-alive client of [`http`], with [`consistency`]
+//!   checking the database afterwards and [`proxy`] cutting PostgreSQL;
+//! - [`timing`]: sign-in's time for an unknown email against a known one with a wrong
+//!   password.
 
 #![forbid(unsafe_code)]
 
+pub mod consistency;
 pub mod hashrate;
+pub mod http;
+pub mod proxy;
+pub mod soak;
+pub mod stats;
+pub mod timing;
 
 use spinstack_sessions::postgres::FIND_BY_TOKEN;
 
