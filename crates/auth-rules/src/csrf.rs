@@ -428,6 +428,15 @@ mod tests {
             check(&[("sec-fetch-dest", "document")]),
             Some("MISSING_OR_NULL_ORIGIN")
         );
+        // Any one of the three headers alone is fetch metadata.
+        assert_eq!(
+            check(&[("sec-fetch-site", "same-origin")]),
+            Some("MISSING_OR_NULL_ORIGIN")
+        );
+        assert_eq!(
+            check(&[("sec-fetch-mode", "cors")]),
+            Some("MISSING_OR_NULL_ORIGIN")
+        );
         assert_eq!(
             check(&[("sec-fetch-site", "same-site"), ("origin", WEB)]),
             None

@@ -215,5 +215,21 @@ mod tests {
         assert!(!glob_match("a\\*b", "axb"));
         assert!(glob_match("a/", "a/"));
         assert!(!glob_match("a/", "a"));
+        // A leading `**` may match nothing, a later one needs the separator before it.
+        assert!(glob_match("**/x", "x"));
+        assert!(glob_match("**/x", "a/b/x"));
+        assert!(!glob_match("a/**/b", "ax/b"));
+        // An escaped unit is taken once, literally.
+        assert!(glob_match("\\ab", "ab"));
+        assert!(!glob_match("\\ab", "aab"));
+        assert!(!glob_match("a\\*b", "a*xb"));
+    }
+
+    #[test]
+    fn a_leading_slash_is_a_separator() {
+        assert!(glob_match("/a", "/a"));
+        assert!(glob_match("/a", "\\a"));
+        assert!(glob_match("/a", "//a"));
+        assert!(!glob_match("/a", "a"));
     }
 }

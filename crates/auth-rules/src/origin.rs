@@ -1,9 +1,11 @@
 //! Owns the trusted-origin list and Better Auth's `matchesOriginPattern` (spec §5.1,
 //! as better-auth 1.7.5 implements it): which URLs, origins and relative paths count
-//! as trusted. One deliberate difference: a relative path that resolves to a
+//! as trusted. Two deliberate differences: a relative path that resolves to a
 //! protocol-relative one (`/..//evil.com`, `/.//evil.com`, `/%2e%2e//evil.com`) is not
 //! safe here, while 1.7.5 accepts it and then redirects to `//evil.com`
-//! (see [`is_safe_relative_url`] and [`is_protocol_relative_path`]).
+//! (see [`is_safe_relative_url`] and [`is_protocol_relative_path`]); and text that does
+//! not parse as a URL never matches a wildcard pattern, where 1.7.5 glob-matches it as
+//! it is (see [`matches_origin_pattern`]).
 
 use url::{Position, Url};
 
@@ -54,35 +56,36 @@ impl TrustedOrigins {
 /// Better Auth's `matchesOriginPattern(url, pattern, { allowRelativePaths })`:
 /// - a `url` starting with `/` is trusted only where relative paths are allowed and
 ///   it is a safe relative URL ([`is_safe_relative_url`]);
+/// - any other `url` that does not parse as a URL is never trusted, whatever the
+///   pattern (a deliberate difference: 1.7.5 glob-matches such text as it is, so
+///   `https://evil.com%00.example.com` passes `https://*.example.com` there);
 /// - a pattern containing `*` or `?` is a glob, matched against the URL's origin
-///   (the URL itself when it has none) if the pattern contains `://`, else against
-///   its host;
-/// - an http(s) or unparsable URL matches when its origin equals the pattern (a
-///   Referer with a path matches by its origin; a pattern with a trailing slash
-///   never matches);
+///   (the URL itself when its origin is opaque, as for `myapp://…`) if the pattern
+///   contains `://`, else against its host;
+/// - an http(s) URL matches when its origin equals the pattern (a Referer with a
+///   path matches by its origin; a pattern with a trailing slash never matches);
 /// - other schemes (`myapp://`, `exp://`) compare scheme, authority (if the pattern
 ///   has one) and path prefix by segments.
 pub fn matches_origin_pattern(url: &str, pattern: &str, allow_relative_paths: bool) -> bool {
     if url.starts_with('/') {
         return allow_relative_paths && is_safe_relative_url(url);
     }
-    let parsed = Url::parse(url).ok();
+    // Text that is no URL (nor a relative path, above) is never trusted.
+    let Ok(parsed) = Url::parse(url) else {
+        return false;
+    };
     if pattern.contains('*') || pattern.contains('?') {
         if pattern.contains("://") {
-            let origin = parsed.as_ref().and_then(origin_of);
+            let origin = origin_of(&parsed);
             return glob_match(pattern, origin.as_deref().unwrap_or(url));
         }
-        return match parsed.as_ref().map(host_of) {
-            Some(host) if !host.is_empty() => glob_match(pattern, &host),
-            _ => false,
-        };
+        let host = host_of(&parsed);
+        return !host.is_empty() && glob_match(pattern, &host);
     }
-    match &parsed {
-        Some(parsed) if !matches!(parsed.scheme(), "http" | "https") => {
-            matches_custom_scheme(url, pattern)
-        }
-        Some(parsed) => origin_of(parsed).as_deref() == Some(pattern),
-        None => false,
+    if matches!(parsed.scheme(), "http" | "https") {
+        origin_of(&parsed).as_deref() == Some(pattern)
+    } else {
+        matches_custom_scheme(url, pattern)
     }
 }
 
@@ -453,6 +456,44 @@ mod tests {
         }
     }
 
+    /// `is_safe_relative_url` is for values starting with one `/`: anything else,
+    /// even what resolves to the same origin, is not a safe relative URL.
+    #[test]
+    fn only_paths_are_safe_relative_urls() {
+        for value in ["dashboard", "evil.com", "?x=1", "#top", "", ".", "./x"] {
+            assert!(!is_safe_relative_url(value), "{value:?}");
+        }
+        assert!(is_safe_relative_url("/dashboard"));
+    }
+
+    /// A host glob never matches a URL without a host, not even `*`.
+    #[test]
+    fn urls_without_a_host_never_match_a_host_glob() {
+        for url in ["mailto:a@b.c", "myapp:host", "file:///etc/passwd"] {
+            assert!(Url::parse(url).is_ok(), "{url}");
+            assert!(!matches_origin_pattern(url, "*", false), "{url}");
+        }
+        assert!(matches_origin_pattern("myapp://host", "*", false));
+    }
+
+    /// Custom-scheme paths are percent-decoded escape by escape, each escape once.
+    #[test]
+    fn custom_scheme_paths_are_decoded_once() {
+        for (url, trusted) in [
+            ("myapp://host/c%62", true),
+            ("myapp://host/c%62x", false),
+            ("myapp://host/c%62/x", true),
+            ("myapp://host/%63%62", true),
+            ("myapp://host/%2563b", false),
+        ] {
+            assert_eq!(
+                matches_origin_pattern(url, "myapp://host/cb", false),
+                trusted,
+                "{url}"
+            );
+        }
+    }
+
     #[test]
     fn protocol_relative_paths() {
         for path in [
@@ -469,6 +510,43 @@ mod tests {
         for path in ["/", "/x//", "/%25", "/%252", "/%2", "/%20/x", "x", ""] {
             assert!(!is_protocol_relative_path(path), "{path}");
         }
+    }
+
+    /// fuzz/README.md finding 1: with a glob pattern holding `://`, a value that does
+    /// not parse as a URL used to be glob-matched as raw text, so these were trusted
+    /// as callback URLs. A value that is no URL (nor a safe relative path) is never
+    /// trusted, whatever the pattern.
+    #[test]
+    fn text_that_is_no_url_never_matches_a_wildcard_origin() {
+        let trusted = TrustedOrigins::new("http://localhost:3000", ["https://*.example.com"]);
+        for value in [
+            "https://evil.com%00.example.com",
+            "https:/\0\x1cvil.co*.example.com",
+            "https://evil.com .example.com",
+            "https://[.example.com",
+            "https://a:b:c.example.com",
+        ] {
+            assert!(Url::parse(value).is_err(), "{value:?} parses");
+            for relative in [true, false] {
+                assert!(!trusted.is_trusted(value, relative), "{value:?}");
+                assert!(
+                    !matches_origin_pattern(value, "https://*.example.com", relative),
+                    "{value:?}"
+                );
+            }
+            assert!(
+                crate::csrf::check_callback_url(Some(value), &trusted).is_err(),
+                "{value:?}"
+            );
+        }
+        // What does parse still matches by its origin, or by its text for an opaque one.
+        assert!(trusted.is_trusted("https://app.example.com/cb", true));
+        assert!(!trusted.is_trusted("https://evil.com/.example.com", true));
+        assert!(matches_origin_pattern(
+            "weird://a.example.com",
+            "weird://*.example.com",
+            false
+        ));
     }
 
     #[test]
