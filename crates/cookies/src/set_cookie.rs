@@ -93,5 +93,9 @@ mod tests {
             max_age: None,
         };
         assert!(!format!("{cookie:?}").contains("secret"));
+        assert_eq!(
+            format!("{cookie:?}"),
+            r#"SetCookie { name: "n", value: "<redacted>", max_age: None }"#
+        );
     }
 }

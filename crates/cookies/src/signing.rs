@@ -133,6 +133,45 @@ mod tests {
         }
     }
 
+    /// Better Auth refuses a signature at index 0 (`signatureStartPos < 1`): an empty
+    /// value is no cookie even when its signature is right, while a value of one
+    /// character is a value like any other.
+    #[test]
+    fn empty_value_is_refused_and_one_character_accepted() {
+        let empty = format!(".{}", sign_value(SECRET, ""));
+        assert_eq!(verify_signed_cookie(SECRET, &empty), None);
+        for value in ["a", "."] {
+            let decoded = format!("{value}.{}", sign_value(SECRET, value));
+            assert_eq!(
+                verify_signed_cookie(SECRET, &decoded).as_deref(),
+                Some(value),
+                "{decoded:?}"
+            );
+        }
+    }
+
+    /// Only the canonical padded base64 of the MAC verifies: not without its `=`,
+    /// with more padding, in the URL-safe alphabet, or with the trailing bits set.
+    #[test]
+    fn only_the_canonical_signature_encoding_verifies() {
+        let signature = sign_value(SECRET, TOKEN);
+        // The last symbol carries 4 bits of the MAC and 2 zero bits: `c` is 011100,
+        // `d` the same MAC bits with a trailing 1.
+        assert!(signature.ends_with("c="), "{signature}");
+        let trailing_bits = format!("{}d=", &signature[..SIGNATURE_LEN - 2]);
+        for variant in [
+            signature.trim_end_matches('=').to_owned(),
+            format!("{signature}="),
+            format!("{signature}A"),
+            signature.replace('/', "_").replace('+', "-"),
+            trailing_bits,
+        ] {
+            assert_ne!(variant, signature);
+            let decoded = format!("{TOKEN}.{variant}");
+            assert_eq!(verify_signed_cookie(SECRET, &decoded), None, "{decoded:?}");
+        }
+    }
+
     #[test]
     fn value_may_contain_dots() {
         let value = "a.b.c";

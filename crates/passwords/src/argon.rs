@@ -179,10 +179,56 @@ mod tests {
         Ok(())
     }
 
+    /// The bounds are inclusive: a hash at m=256 MiB, t=32 or p=16 is computed and
+    /// compared (one a step beyond is refused: see the next test).
+    #[test]
+    fn parameter_bounds_are_inclusive() -> TestResult {
+        let cheap = cheap_hash(b"pw", Version::V0x13)?;
+        let tail = cheap.trim_start_matches("$argon2id$v=19$m=64,t=1,p=1$");
+        let phc = |m: u32, t: u32, p: u32| format!("$argon2id$v=19$m={m},t={t},p={p}${tail}");
+        let at_bounds = [
+            (MAX_M_COST_KIB, 1, 1),
+            (64, MAX_T_COST, 1),
+            (8 * MAX_P_COST, 1, MAX_P_COST),
+        ];
+        for (m, t, p) in at_bounds {
+            // Hashed under these parameters, the output of m=64,t=1 does not match.
+            assert_eq!(verify(&phc(m, t, p), b"pw"), Verification::Invalid);
+        }
+        // Genuine hashes at the (cheap) t and p bounds verify.
+        for (m, t, p) in &at_bounds[1..] {
+            let params = Params::new(*m, *t, *p, Some(OUTPUT_LEN))?;
+            let hasher = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+            let stored = hasher
+                .hash_password_with_salt(b"pw", b"sixteen byte slt")?
+                .to_string();
+            assert_eq!(
+                verify(&stored, b"pw"),
+                Verification::Valid {
+                    needs_upgrade: true
+                },
+                "{stored}"
+            );
+        }
+        Ok(())
+    }
+
     #[test]
     fn foreign_or_absurd_phc_strings_are_malformed() -> TestResult {
         let good = cheap_hash(b"pw", Version::V0x13)?;
         let tail = good.trim_start_matches("$argon2id$v=19$m=64,t=1,p=1$");
+        // One step beyond each bound: refused without hashing, though the argon2
+        // crate would take them. Checked first, so that a weakened bound fails here
+        // at once rather than start hashing the absurd cases below for minutes.
+        for (m, t, p) in [
+            (MAX_M_COST_KIB + 1, 1, 1),
+            (64, MAX_T_COST + 1, 1),
+            (8 * (MAX_P_COST + 1), 1, MAX_P_COST + 1),
+        ] {
+            assert!(Params::new(m, t, p, Some(OUTPUT_LEN)).is_ok());
+            let stored = format!("$argon2id$v=19$m={m},t={t},p={p}${tail}");
+            assert_eq!(verify(&stored, b"pw"), Verification::Malformed, "{stored}");
+        }
         let cases = [
             "$".to_owned(),
             "$argon2id".to_owned(),

@@ -94,7 +94,8 @@ pub trait SessionManager: SessionResolver {
     /// Ends the session of the request's cookie; returns the clearing cookies.
     ///
     /// # Errors
-    /// When configuration failed (database errors are only logged).
+    /// When configuration failed, or the session could not be deleted (the caller
+    /// answers an error and keeps the cookies: the session is not ended).
     fn end(&self, cookie_header: Option<&str>) -> Result<Vec<String>, SessionError>;
 
     /// Cookies handing `token` to the browser again.
@@ -132,4 +133,24 @@ pub trait SessionManager: SessionResolver {
     /// # Errors
     /// When configuration failed.
     fn verify_token(&self, token: &str) -> Result<Option<String>, SessionError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_the_sign_up_user_but_not_the_password_hash() {
+        let user = SignUpUser {
+            id: "uid".into(),
+            name: "Alice".into(),
+            email: "alice@example.com".into(),
+            image: None,
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$salt$hash".into(),
+        };
+        assert_eq!(
+            format!("{user:?}"),
+            r#"SignUpUser { id: "uid", email: "alice@example.com", .. }"#
+        );
+    }
 }

@@ -90,6 +90,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn user_value_is_the_users_json() {
+        let user = User {
+            id: "1RMSZCORK3hH13jEVteKMBllfAkMcfbC".into(),
+            name: "Ref User".into(),
+            email: "ref-user@example.com".into(),
+            email_verified: true,
+            image: Some("https://example.com/a.png".into()),
+            created_at: 1_795_975_524_006,
+            updated_at: 1_795_975_524_007,
+        };
+        // Keys in Better Auth's order, `id` last.
+        assert_eq!(
+            user_value(&user).to_string(),
+            r#"{"name":"Ref User","email":"ref-user@example.com","emailVerified":true,"image":"https://example.com/a.png","createdAt":"2026-11-29T18:05:24.006Z","updatedAt":"2026-11-29T18:05:24.007Z","id":"1RMSZCORK3hH13jEVteKMBllfAkMcfbC"}"#
+        );
+    }
+
+    #[test]
     fn matches_transcript_bytes() {
         let live = SessionWithUser {
             session: Session {

@@ -164,6 +164,18 @@ mod tests {
         ] {
             assert_eq!(verify_hs256(SECRET, &token), None, "{token}");
         }
+        // Signed over its text as sent, but a part holding non-ASCII is no base64url.
+        let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256"}"#);
+        for payload in [
+            format!("{}\u{e9}", URL_SAFE_NO_PAD.encode(PAYLOAD)),
+            format!("{}\u{a0}", URL_SAFE_NO_PAD.encode(PAYLOAD)),
+        ] {
+            let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).expect("key");
+            mac.update(format!("{header}.{payload}").as_bytes());
+            let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+            let token = format!("{header}.{payload}.{signature}");
+            assert_eq!(verify_hs256(SECRET, &token), None, "{token}");
+        }
         // A flipped signature byte.
         let mut tampered = good.clone().into_bytes();
         let last = tampered.len() - 2;

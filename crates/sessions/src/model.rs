@@ -67,3 +67,26 @@ pub struct SessionWithUser {
     /// Its user.
     pub user: User,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_the_session_but_not_its_token() {
+        let session = Session {
+            id: "sid".into(),
+            token: "bearer-credential".into(),
+            user_id: "uid".into(),
+            expires_at: 3,
+            created_at: 1,
+            updated_at: 2,
+            ip_address: Some("203.0.113.1".into()),
+            user_agent: None,
+        };
+        assert_eq!(
+            format!("{session:?}"),
+            r#"Session { id: "sid", token: "<redacted>", user_id: "uid", expires_at: 3, created_at: 1, updated_at: 2, ip_address: Some("203.0.113.1"), user_agent: None }"#
+        );
+    }
+}

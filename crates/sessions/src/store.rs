@@ -103,3 +103,24 @@ pub trait SessionLifecycle {
     /// When the backend fails.
     fn list_for_user(&mut self, user_id: &str, now_ms: i64) -> Result<Vec<Session>, Self::Error>;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_the_new_user_but_not_the_password_hash() {
+        let user = NewUser {
+            id: "uid".into(),
+            name: "Alice".into(),
+            email: "alice@example.com".into(),
+            image: None,
+            account_id: "aid".into(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$salt$hash".into(),
+        };
+        assert_eq!(
+            format!("{user:?}"),
+            r#"NewUser { id: "uid", email: "alice@example.com", .. }"#
+        );
+    }
+}
