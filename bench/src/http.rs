@@ -22,36 +22,9 @@ const MAX_BODY: usize = 16 * 1024 * 1024;
 /// The longest status or header line accepted.
 const MAX_LINE: usize = 64 * 1024;
 
-/// A reply as received.
-#[derive(Debug, Clone)]
-pub struct Reply {
-    /// Status code.
-    pub status: u16,
-    /// Header names (lower-cased) and values, in order.
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
-}
-
-impl Reply {
-    /// Every value of header `name` (lower-case), in order.
-    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.headers
-            .iter()
-            .filter(move |(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    }
-
-    /// The body as JSON, if it is JSON.
-    pub fn json(&self) -> Option<serde_json::Value> {
-        serde_json::from_slice(&self.body).ok()
-    }
-
-    /// The body as text (lossy).
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
+/// A reply as received: the end-to-end harness's type (status, headers in order with
+/// their repeats, body), so both clients answer the same thing.
+pub use spinstack_e2e::http::Reply;
 
 /// Why a request got no reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,6 +141,7 @@ impl Connection {
         let reply = read_reply(&mut stream, method == "HEAD").await?;
         let close = reply
             .all("connection")
+            .into_iter()
             .any(|value| value.eq_ignore_ascii_case("close"));
         Ok((reply, (!close).then_some(stream)))
     }
@@ -283,6 +257,7 @@ async fn read_chunked(stream: &mut BufReader<TcpStream>) -> Result<Vec<u8>, Fail
 pub fn set_cookies(reply: &Reply) -> Vec<(String, Option<String>)> {
     reply
         .all("set-cookie")
+        .into_iter()
         .filter_map(|line| {
             let mut parts = line.split(';');
             let (name, value) = parts.next()?.trim().split_once('=')?;

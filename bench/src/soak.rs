@@ -288,7 +288,7 @@ fn expect_status(reply: &Reply, status: u16) -> Result<serde_json::Value, String
     }
     reply
         .json()
-        .ok_or_else(|| format!("not JSON: {}", excerpt(&reply.text())))
+        .map_err(|_| format!("not JSON: {}", excerpt(&reply.text())))
 }
 
 fn excerpt(text: &str) -> String {
