@@ -600,44 +600,44 @@ impl Vu {
             return false;
         }
         self.tally.expected.sign_up_attempts += 1;
-        let mut token = String::new();
-        let up = self
-            .call(
-                Kind::SignUp,
-                "POST",
-                "/api/auth/sign-up/email",
-                &body,
-                None,
-                |reply| {
-                    token = signed_in(reply, &email)?;
-                    Ok(())
-                },
-            )
-            .await;
-        if !matches!(up, Call::Ok) {
+        let Some(token) = self
+            .authenticate(Kind::SignUp, "/api/auth/sign-up/email", &body, &email)
+            .await
+        else {
             return false;
-        }
+        };
         self.tally.expected.signed_up.push(email.clone());
         if !self.reads(&email).await || !self.todo(&todo).await || !self.sign_out(token).await {
             return false;
         }
 
         let body = serde_json::json!({ "email": email, "password": PASSWORD }).to_string();
+        let Some(token) = self
+            .authenticate(Kind::SignIn, "/api/auth/sign-in/email", &body, &email)
+            .await
+        else {
+            return false;
+        };
+        self.reads(&email).await && self.sign_out(token).await
+    }
+
+    /// A sign-up or sign-in (`kind`, `path`) as `email`: the new session's token when
+    /// it answered as expected ([`signed_in`]).
+    async fn authenticate(
+        &mut self,
+        kind: Kind,
+        path: &str,
+        body: &str,
+        email: &str,
+    ) -> Option<String> {
         let mut token = String::new();
-        let signed = self
-            .call(
-                Kind::SignIn,
-                "POST",
-                "/api/auth/sign-in/email",
-                &body,
-                None,
-                |reply| {
-                    token = signed_in(reply, &email)?;
-                    Ok(())
-                },
-            )
+        let answered = self
+            .call(kind, "POST", path, body, None, |reply| {
+                token = signed_in(reply, email)?;
+                Ok(())
+            })
             .await;
-        matches!(signed, Call::Ok) && self.reads(&email).await && self.sign_out(token).await
+        matches!(answered, Call::Ok).then_some(token)
     }
 
     async fn run(mut self) -> Tally {
