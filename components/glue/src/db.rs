@@ -113,8 +113,8 @@ impl Db {
         sql: &str,
         run: impl Fn() -> Result<T, SqlError>,
     ) -> Result<T, SqlError> {
-        let keyword = leading_keyword(sql);
-        if !self.schema_checked.get() && keyword == "BEGIN" {
+        let keyword = Transaction::of(sql);
+        if !self.schema_checked.get() && keyword == Transaction::Begins {
             self.check_schema(connection)?;
         }
         let run = || {
@@ -145,17 +145,17 @@ impl Db {
             other => other,
         };
         if result.is_ok() {
-            self.track_transaction(&keyword);
+            self.track_transaction(keyword);
         }
         result
     }
 
     /// Notes a transaction opened or closed by a statement that succeeded.
-    fn track_transaction(&self, keyword: &str) {
-        if keyword == "BEGIN" {
-            self.in_transaction.set(true);
-        } else if ends_transaction(keyword) {
-            self.in_transaction.set(false);
+    fn track_transaction(&self, keyword: Transaction) {
+        match keyword {
+            Transaction::Begins => self.in_transaction.set(true),
+            Transaction::Ends => self.in_transaction.set(false),
+            Transaction::Neither => {}
         }
     }
 
@@ -167,12 +167,12 @@ impl Db {
         sql: &str,
         run: impl FnOnce() -> Result<T, pg3::PgError>,
     ) -> Result<T, SqlError> {
-        let keyword = leading_keyword(sql);
+        let keyword = Transaction::of(sql);
         let result = run();
         match &result {
-            Ok(_) => self.track_transaction(&keyword),
+            Ok(_) => self.track_transaction(keyword),
             Err(error) if is_connection_lost(error) => {
-                if !self.in_transaction.get() || ends_transaction(&keyword) {
+                if !self.in_transaction.get() || keyword == Transaction::Ends {
                     self.in_transaction.set(false);
                     self.opened.replace(None);
                 }
@@ -262,19 +262,32 @@ fn loopback_without_tls(url: &str) -> String {
     format!("{url}{separator}sslmode=disable")
 }
 
-/// The statement's first word, upper-cased (enough to tell `BEGIN`, `COMMIT`,
-/// `ROLLBACK` and `END`, however short the statement).
-fn leading_keyword(sql: &str) -> String {
-    sql.trim_start()
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .next()
-        .unwrap_or_default()
-        .to_ascii_uppercase()
+/// What a statement does to a transaction, read from its first word (`BEGIN`, or
+/// `COMMIT`, `ROLLBACK`, `END`, in any case, however short the statement), without
+/// allocating: every statement of a request passes here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Transaction {
+    Begins,
+    Ends,
+    Neither,
 }
 
-/// Whether a statement with this [`leading_keyword`] ends a transaction.
-fn ends_transaction(keyword: &str) -> bool {
-    matches!(keyword, "COMMIT" | "ROLLBACK" | "END")
+impl Transaction {
+    fn of(sql: &str) -> Self {
+        let word = sql
+            .trim_start()
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or_default();
+        let is = |keyword: &str| word.eq_ignore_ascii_case(keyword);
+        if is("BEGIN") {
+            Self::Begins
+        } else if is("COMMIT") || is("ROLLBACK") || is("END") {
+            Self::Ends
+        } else {
+            Self::Neither
+        }
+    }
 }
 
 /// Whether a PostgreSQL statement failed because the connection is gone, not because
@@ -481,13 +494,14 @@ mod tests {
 
     #[test]
     fn transaction_keywords() {
-        assert_eq!(leading_keyword("  begin immediate"), "BEGIN");
-        assert_eq!(leading_keyword("BEGIN"), "BEGIN");
-        assert_eq!(leading_keyword("END"), "END");
+        assert_eq!(Transaction::of("  begin immediate"), Transaction::Begins);
+        assert_eq!(Transaction::of("BEGIN"), Transaction::Begins);
+        assert_eq!(Transaction::of("END"), Transaction::Ends);
         // Shorter than eight characters: once read as no keyword at all.
-        assert!(ends_transaction(&leading_keyword("COMMIT")));
-        assert!(ends_transaction(&leading_keyword("commit;")));
-        assert!(ends_transaction(&leading_keyword("ROLLBACK")));
-        assert!(!ends_transaction(&leading_keyword("INSERT INTO session")));
+        assert_eq!(Transaction::of("COMMIT"), Transaction::Ends);
+        assert_eq!(Transaction::of("commit;"), Transaction::Ends);
+        assert_eq!(Transaction::of("ROLLBACK"), Transaction::Ends);
+        assert_eq!(Transaction::of("INSERT INTO session"), Transaction::Neither);
+        assert_eq!(Transaction::of("BEGINNING"), Transaction::Neither);
     }
 }
