@@ -72,10 +72,18 @@ pub fn hash_password(password: &str) -> Result<String, PasswordError> {
 /// any parameters up to m=256 MiB, t=32, p=16), or Better Auth's legacy scrypt
 /// `salt:key` string.
 ///
+/// A password longer than [`MAX_PASSWORD_LENGTH`] (UTF-16 units, as [`check_length`]
+/// counts) is [`Verification::Invalid`] without being normalised or hashed: no password
+/// the app sets is longer, and a caller must not make NFKC and the hash chew on a
+/// megabyte.
+///
 /// The derived key is compared in constant time. Never panics: whatever the stored
 /// value holds, the answer is one of the three [`Verification`] cases.
 #[must_use]
 pub fn verify_password(stored: &str, password: &str) -> Verification {
+    if utf16_len(password) > MAX_PASSWORD_LENGTH {
+        return Verification::Invalid;
+    }
     let password = normalize(password);
     if stored.starts_with('$') {
         argon::verify(stored, password.as_bytes())
@@ -95,6 +103,18 @@ fn normalize(password: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_over_the_maximum_never_verify() -> Result<(), Box<dyn std::error::Error>> {
+        // Hashes of a 129- and a 128-unit password, as a looser server could have stored.
+        let long = "p".repeat(MAX_PASSWORD_LENGTH + 1);
+        let stored = argon::hash(long.as_bytes())?;
+        assert_eq!(verify_password(&stored, &long), Verification::Invalid);
+        let max = "p".repeat(MAX_PASSWORD_LENGTH);
+        let stored = hash_password(&max)?;
+        assert!(verify_password(&stored, &max).is_valid());
+        Ok(())
+    }
 
     #[test]
     fn round_trip_accepts_any_unicode_form_and_rejects_others()

@@ -5,9 +5,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 use spinstack_http::Response;
-use spinstack_passwords::{
-    MAX_PASSWORD_LENGTH, Verification, check_length, hash_password, utf16_len, verify_password,
-};
+use spinstack_passwords::{Verification, check_length, hash_password, verify_password};
 use spinstack_sessions::json::UserJson;
 use spinstack_sessions::{Creation, SessionRequest};
 
@@ -136,7 +134,7 @@ pub fn change_password(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
         Ok(found) => found,
         Err(response) => return response,
     };
-    if !matches_stored(&stored, current_password) {
+    if !verify_password(&stored, current_password).is_valid() {
         return caller.respond(invalid_password());
     }
     let stored = hash_password(new_password)
@@ -188,22 +186,12 @@ pub fn verify_password_endpoint(ctx: &AuthContext<'_>, call: &Call<'_>) -> Respo
         Ok(found) => found,
         Err(response) => return response,
     };
-    if matches_stored(&stored, call.body_str("password").unwrap_or_default()) {
-        caller.respond(Response::json(200, &json!({ "status": true })))
-    } else {
-        caller.respond(invalid_password())
+    match verify_password(&stored, call.body_str("password").unwrap_or_default()) {
+        Verification::Valid { .. } => {
+            caller.respond(Response::json(200, &json!({ "status": true })))
+        }
+        Verification::Invalid | Verification::Malformed => caller.respond(invalid_password()),
     }
-}
-
-/// Whether `password` is the one `stored` hashes. One longer than any password the
-/// app sets (`MAX_PASSWORD_LENGTH`, as sign-in) is wrong without being hashed, so a
-/// caller cannot make Argon2 and NFKC chew on a megabyte.
-fn matches_stored(stored: &str, password: &str) -> bool {
-    utf16_len(password) <= MAX_PASSWORD_LENGTH
-        && matches!(
-            verify_password(stored, password),
-            Verification::Valid { .. }
-        )
 }
 
 #[cfg(test)]
