@@ -3,8 +3,8 @@
 //! does the work; this converts its WIT records.
 
 use spinstack_sessions::{
-    Creation, Outcome, ResolvedSession, Session, SessionError, SessionManager, SessionRequest,
-    SessionResolver, SessionWithUser, SignUpUser, User,
+    Creation, Lookup, Outcome, Owner, ResolvedSession, Session, SessionError, SessionManager,
+    SessionRequest, SessionResolver, SessionWithUser, User,
 };
 
 use crate::session_bindings::spinstack::session::sessions as wit;
@@ -23,10 +23,13 @@ impl SessionResolver for ImportedSessions {
     fn resolve(
         &self,
         cookie_header: Option<&str>,
-        disable_refresh: bool,
+        lookup: Lookup,
     ) -> Result<ResolvedSession, SessionError> {
-        let resolution = wit::resolve(cookie_header, wit::ResolveOptions { disable_refresh })
-            .map_err(failure)?;
+        let options = wit::ResolveOptions {
+            disable_refresh: lookup.disable_refresh,
+            disable_cookie_cache: lookup.disable_cookie_cache,
+        };
+        let resolution = wit::resolve(cookie_header, options).map_err(failure)?;
         let outcome = match resolution.outcome {
             wit::Outcome::Anonymous => Outcome::Anonymous,
             wit::Outcome::RefreshFailed => Outcome::RefreshFailed,
@@ -43,11 +46,7 @@ impl SessionResolver for ImportedSessions {
 }
 
 impl SessionManager for ImportedSessions {
-    fn create(
-        &self,
-        request: &SessionRequest,
-        new_user: Option<&SignUpUser>,
-    ) -> Result<Creation, SessionError> {
+    fn create(&self, request: &SessionRequest, owner: Owner<'_>) -> Result<Creation, SessionError> {
         let request = wit::NewSession {
             user_id: request.user_id.clone(),
             remember: request.remember,
@@ -55,21 +54,22 @@ impl SessionManager for ImportedSessions {
             user_agent: request.user_agent.clone(),
             cookie_header: request.cookie_header.clone(),
         };
-        let new_user = new_user.map(|user| wit::NewUser {
-            id: user.id.clone(),
-            name: user.name.clone(),
-            email: user.email.clone(),
-            image: user.image.clone(),
-            password_hash: user.password_hash.clone(),
-        });
-        Ok(
-            match wit::create(&request, new_user.as_ref()).map_err(failure)? {
-                wit::Creation::Created(created) => {
-                    Creation::Created(Box::new(session(created.session)), created.set_cookies)
-                }
-                wit::Creation::EmailTaken => Creation::EmailTaken,
-            },
-        )
+        let owner = match owner {
+            Owner::Existing(user) => wit::Owner::Existing(wit_user(user)),
+            Owner::New(user) => wit::Owner::New(wit::NewUser {
+                id: user.id.clone(),
+                name: user.name.clone(),
+                email: user.email.clone(),
+                image: user.image.clone(),
+                password_hash: user.password_hash.clone(),
+            }),
+        };
+        Ok(match wit::create(&request, &owner).map_err(failure)? {
+            wit::Creation::Created(created) => {
+                Creation::Created(Box::new(session(created.session)), created.set_cookies)
+            }
+            wit::Creation::EmailTaken => Creation::EmailTaken,
+        })
     }
 
     fn end(&self, cookie_header: Option<&str>) -> Result<Vec<String>, SessionError> {
@@ -78,18 +78,32 @@ impl SessionManager for ImportedSessions {
 
     fn reissue(
         &self,
+        live: &SessionWithUser,
+        cookie_header: Option<&str>,
+    ) -> Result<Vec<String>, SessionError> {
+        let live = wit::SessionWithUser {
+            session: wit_session(&live.session),
+            user: wit_user(&live.user),
+        };
+        wit::reissue(&live, cookie_header).map_err(failure)
+    }
+
+    fn revoke(
+        &self,
+        user_id: &str,
         token: &str,
         cookie_header: Option<&str>,
     ) -> Result<Vec<String>, SessionError> {
-        wit::reissue(token, cookie_header).map_err(failure)
+        wit::revoke(user_id, token, cookie_header).map_err(failure)
     }
 
-    fn revoke(&self, user_id: &str, token: &str) -> Result<(), SessionError> {
-        wit::revoke(user_id, token).map_err(failure)
-    }
-
-    fn revoke_all(&self, user_id: &str, except_token: Option<&str>) -> Result<(), SessionError> {
-        wit::revoke_all(user_id, except_token).map_err(failure)
+    fn revoke_all(
+        &self,
+        user_id: &str,
+        except_token: Option<&str>,
+        cookie_header: Option<&str>,
+    ) -> Result<Vec<String>, SessionError> {
+        wit::revoke_all(user_id, except_token, cookie_header).map_err(failure)
     }
 
     fn list(&self, user_id: &str) -> Result<Vec<Session>, SessionError> {
@@ -125,6 +139,31 @@ fn user(u: wit::User) -> User {
         email: u.email,
         email_verified: u.email_verified,
         image: u.image,
+        created_at: u.created_at,
+        updated_at: u.updated_at,
+    }
+}
+
+fn wit_session(s: &Session) -> wit::Session {
+    wit::Session {
+        id: s.id.clone(),
+        token: s.token.clone(),
+        user_id: s.user_id.clone(),
+        expires_at: s.expires_at,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+        ip_address: s.ip_address.clone(),
+        user_agent: s.user_agent.clone(),
+    }
+}
+
+fn wit_user(u: &User) -> wit::User {
+    wit::User {
+        id: u.id.clone(),
+        name: u.name.clone(),
+        email: u.email.clone(),
+        email_verified: u.email_verified,
+        image: u.image.clone(),
         created_at: u.created_at,
         updated_at: u.updated_at,
     }

@@ -10,11 +10,11 @@ mod settings;
 mod wit_convert;
 
 use bindings::exports::spinstack::session::sessions::{
-    Creation, Error, Guest, NewSession, NewUser, Resolution, ResolveOptions, Session,
+    Creation, Error, Guest, NewSession, Owner, Resolution, ResolveOptions, Session, SessionWithUser,
 };
-use spinstack_cookies::{cookie_value, verify_signed_cookie};
-use spinstack_sessions::create::{self, remembered, session_cookies};
-use spinstack_sessions::{ResolveRequest, SessionLifecycle, SessionStore, resolve};
+use spinstack_cookie_cache::JweRandomness;
+use spinstack_sessions::create::{self, remembered, session_and_cache_cookies};
+use spinstack_sessions::{ResolveRequest, SessionKeys, SessionLifecycle, SessionStore, resolve};
 
 use settings::Settings;
 use spinstack_glue::db::Db;
@@ -56,6 +56,28 @@ fn random(
     generated.map_err(|e| Error::Database(format!("generating a {kind}: {e}")))
 }
 
+/// Fresh bytes for a jwe cache write (the other strategies ignore them).
+fn jwe_randomness() -> Result<JweRandomness, Error> {
+    let mut bytes = [0; 32];
+    spinstack_ids::fill_random(&mut bytes)
+        .map_err(|e| Error::Database(format!("generating a cache IV: {e}")))?;
+    Ok(JweRandomness::from_bytes(bytes))
+}
+
+/// The clearing sequence when the session of `cookie_header` is `deleted`.
+fn clearing_if_own(
+    keys: &SessionKeys,
+    cookie_header: Option<&str>,
+    deleted: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    match keys.session_token(cookie_header) {
+        Some(own) if deleted(&own.value) => {
+            cookie_lines(&keys.names.clearing_sequence(cookie_header))
+        }
+        _ => Vec::new(),
+    }
+}
+
 impl Guest for Component {
     fn resolve(
         cookie_header: Option<String>,
@@ -65,13 +87,15 @@ impl Guest for Component {
         let request = ResolveRequest {
             cookie_header: cookie_header.as_deref(),
             disable_refresh: options.disable_refresh,
+            disable_cookie_cache: options.disable_cookie_cache,
             now_ms: spinstack_glue::now_millis(),
+            randomness: jwe_randomness()?,
         };
         let resolution = resolve(&mut store, &settings.keys, request).map_err(database)?;
         Ok(wit_convert::resolution(resolution))
     }
 
-    fn create(request: NewSession, new_user: Option<NewUser>) -> Result<Creation, Error> {
+    fn create(request: NewSession, owner: Owner) -> Result<Creation, Error> {
         let (settings, mut store) = load()?;
         let remember = remembered(
             &settings.keys,
@@ -84,6 +108,7 @@ impl Guest for Component {
             ip_address: request.ip_address,
             user_agent: request.user_agent,
         };
+        let now_ms = spinstack_glue::now_millis();
         // Without an explicit `rememberMe` the row lasts 7 days even when a
         // `dont_remember` cookie shapes the cookies (Better Auth's change-password).
         let row = create::session_row(
@@ -91,45 +116,48 @@ impl Guest for Component {
             request.remember.unwrap_or(true),
             random("session id", spinstack_ids::generate_id())?,
             random("session token", spinstack_ids::generate_session_token())?,
-            spinstack_glue::now_millis(),
+            now_ms,
         );
-        let new_user = match new_user {
-            Some(user) => Some(spinstack_sessions::NewUser {
-                id: user.id,
-                name: user.name,
-                email: user.email,
-                image: user.image,
-                account_id: random("account id", spinstack_ids::generate_id())?,
-                password_hash: user.password_hash,
-            }),
-            None => None,
+        let (user, new_user) = match owner {
+            Owner::Existing(user) => (wit_convert::from_user(user), None),
+            Owner::New(user) => {
+                let inserted = spinstack_sessions::NewUser {
+                    id: user.id,
+                    name: user.name,
+                    email: user.email,
+                    image: user.image,
+                    account_id: random("account id", spinstack_ids::generate_id())?,
+                    password_hash: user.password_hash,
+                };
+                (inserted.user_row(now_ms), Some(inserted))
+            }
         };
         if !store.insert(&row, new_user.as_ref()).map_err(database)? {
             return Ok(Creation::EmailTaken);
         }
-        let cookies = session_cookies(
+        let live = spinstack_sessions::SessionWithUser { session: row, user };
+        let cookies = session_and_cache_cookies(
             &settings.keys,
-            &row.token,
+            &live,
             remember,
             request.cookie_header.as_deref(),
+            now_ms,
+            &jwe_randomness()?,
         );
         Ok(Creation::Created(wit_convert::created(
-            row,
+            live.session,
             cookie_lines(&cookies),
         )))
     }
 
     fn end(cookie_header: Option<String>) -> Result<Vec<String>, Error> {
         let (settings, mut store) = load()?;
-        let token = cookie_header
-            .as_deref()
-            .and_then(|header| cookie_value(header, &settings.keys.names.session_token))
-            .and_then(|value| verify_signed_cookie(&settings.keys.secret, &value));
+        let token = settings.keys.session_token(cookie_header.as_deref());
         // A session that could not be deleted is not ended: the caller answers an
         // error and keeps the cookies, as Better Auth's sign-out does when its delete
         // throws, rather than telling the client it signed out of a live session.
         if let Some(token) = token {
-            store.delete_by_token(&token).map_err(database)?;
+            store.delete_by_token(&token.value).map_err(database)?;
         }
         Ok(cookie_lines(
             &settings
@@ -139,35 +167,60 @@ impl Guest for Component {
         ))
     }
 
-    fn reissue(token: String, cookie_header: Option<String>) -> Result<Vec<String>, Error> {
+    fn reissue(live: SessionWithUser, cookie_header: Option<String>) -> Result<Vec<String>, Error> {
         let (settings, _) = load()?;
         let remember = remembered(&settings.keys, None, cookie_header.as_deref());
-        Ok(cookie_lines(&session_cookies(
+        Ok(cookie_lines(&session_and_cache_cookies(
             &settings.keys,
-            &token,
+            &wit_convert::from_live(live),
             remember,
             cookie_header.as_deref(),
+            spinstack_glue::now_millis(),
+            &jwe_randomness()?,
         )))
     }
 
-    fn revoke(user_id: String, token: String) -> Result<(), Error> {
+    fn revoke(
+        user_id: String,
+        token: String,
+        cookie_header: Option<String>,
+    ) -> Result<Vec<String>, Error> {
         let mut store = store_only();
-        store.delete_for_user(&user_id, &token).map_err(database)
+        store.delete_for_user(&user_id, &token).map_err(database)?;
+        if cookie_header.is_none() {
+            return Ok(Vec::new());
+        }
+        let (settings, _) = load()?;
+        Ok(clearing_if_own(
+            &settings.keys,
+            cookie_header.as_deref(),
+            |own| own == token,
+        ))
     }
 
-    fn revoke_all(user_id: String, except_token: Option<String>) -> Result<(), Error> {
+    fn revoke_all(
+        user_id: String,
+        except_token: Option<String>,
+        cookie_header: Option<String>,
+    ) -> Result<Vec<String>, Error> {
         let mut store = store_only();
         store
             .delete_all_for_user(&user_id, except_token.as_deref())
-            .map_err(database)
+            .map_err(database)?;
+        if cookie_header.is_none() {
+            return Ok(Vec::new());
+        }
+        let (settings, _) = load()?;
+        Ok(clearing_if_own(
+            &settings.keys,
+            cookie_header.as_deref(),
+            |own| except_token.as_deref() != Some(own),
+        ))
     }
 
     fn verify_token(token: String) -> Result<Option<String>, Error> {
         let (settings, _) = load()?;
-        Ok(spinstack_sessions::jws::verify_hs256(
-            &settings.keys.secret,
-            &token,
-        ))
+        Ok(settings.keys.verify_token(&token))
     }
 
     fn list_for_user(user_id: String) -> Result<Vec<Session>, Error> {

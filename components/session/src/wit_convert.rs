@@ -1,7 +1,7 @@
 //! Conversions from the session crate's types to the WIT records.
 
 use crate::bindings::exports::spinstack::session::sessions as wit;
-use spinstack_sessions::{Outcome, Resolution, Session, User};
+use spinstack_sessions::{Outcome, Resolution, Session, SessionWithUser, User};
 
 fn user(user: User) -> wit::User {
     wit::User {
@@ -51,5 +51,36 @@ pub fn created(row: Session, set_cookies: Vec<String>) -> wit::CreatedSession {
     wit::CreatedSession {
         session: session(row),
         set_cookies,
+    }
+}
+
+/// A WIT user as the session crate's.
+pub fn from_user(user: wit::User) -> User {
+    User {
+        id: user.id,
+        name: user.name,
+        email: user.email,
+        email_verified: user.email_verified,
+        image: user.image,
+        created_at: user.created_at,
+        updated_at: user.updated_at,
+    }
+}
+
+/// A WIT session and user as the session crate's.
+pub fn from_live(live: wit::SessionWithUser) -> SessionWithUser {
+    let s = live.session;
+    SessionWithUser {
+        session: Session {
+            id: s.id,
+            token: s.token,
+            user_id: s.user_id,
+            expires_at: s.expires_at,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+            ip_address: s.ip_address,
+            user_agent: s.user_agent,
+        },
+        user: from_user(live.user),
     }
 }

@@ -6,7 +6,7 @@
 
 use std::cell::{OnceCell, RefCell};
 
-use spinstack_sessions::{Outcome, SessionResolver, SessionWithUser};
+use spinstack_sessions::{Lookup, Outcome, SessionResolver, SessionWithUser};
 
 use crate::error::ApiError;
 use crate::store::TodoStore;
@@ -59,7 +59,7 @@ impl<'a> Context<'a> {
         let resolution = self
             .services
             .sessions
-            .resolve(self.cookie_header.as_deref(), false)
+            .resolve(self.cookie_header.as_deref(), Lookup::default())
             .map_err(|cause| ApiError::internal(format!("session: {cause}")))?;
         self.set_cookies.borrow_mut().extend(resolution.set_cookies);
         let session = match resolution.outcome {

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 
 use spinstack_sessions::{
-    Outcome, ResolvedSession, Session, SessionError, SessionResolver, SessionWithUser, User,
+    Lookup, Outcome, ResolvedSession, Session, SessionError, SessionResolver, SessionWithUser, User,
 };
 
 use crate::store::{StoreError, Todo, TodoStore, storable_text};
@@ -119,7 +119,7 @@ impl SessionResolver for FixedSessions {
     fn resolve(
         &self,
         cookie_header: Option<&str>,
-        _disable_refresh: bool,
+        _lookup: Lookup,
     ) -> Result<ResolvedSession, SessionError> {
         *self.calls.borrow_mut() += 1;
         if let Some(message) = &self.failure {

@@ -6,8 +6,8 @@ use std::cell::{Cell, RefCell};
 use spinstack_auth_rules::origin::TrustedOrigins;
 use spinstack_http::Request;
 use spinstack_sessions::{
-    Creation, Outcome, ResolvedSession, Session, SessionError, SessionManager, SessionRequest,
-    SessionResolver, SessionWithUser, SignUpUser, User,
+    Creation, Lookup, Outcome, Owner, ResolvedSession, Session, SessionError, SessionManager,
+    SessionRequest, SessionResolver, SessionWithUser, User,
 };
 
 use crate::context::AuthContext;
@@ -31,6 +31,9 @@ pub struct FakeSessions {
     pub resolve_cookies: Vec<String>,
     pub refresh_failed: bool,
     pub last_disable_refresh: Cell<Option<bool>>,
+    pub last_disable_cookie_cache: Cell<Option<bool>>,
+    /// What `reissue` was handed, in order.
+    pub reissued: RefCell<Vec<SessionWithUser>>,
     pub fail: bool,
 }
 
@@ -38,9 +41,11 @@ impl SessionResolver for FakeSessions {
     fn resolve(
         &self,
         cookie: Option<&str>,
-        disable_refresh: bool,
+        lookup: Lookup,
     ) -> Result<ResolvedSession, SessionError> {
-        self.last_disable_refresh.set(Some(disable_refresh));
+        self.last_disable_refresh.set(Some(lookup.disable_refresh));
+        self.last_disable_cookie_cache
+            .set(Some(lookup.disable_cookie_cache));
         if self.fail {
             return Err("database down at 10.0.0.1".into());
         }
@@ -64,6 +69,15 @@ impl SessionResolver for FakeSessions {
 }
 
 impl FakeSessions {
+    /// The fake's clearing sequence when `own` (the caller's session was deleted).
+    fn cleared_if(own: bool) -> Vec<String> {
+        if own {
+            vec!["session=; Max-Age=0".into()]
+        } else {
+            Vec::new()
+        }
+    }
+
     /// Signs `user` in with session token `token`, created at `created_at`.
     pub fn sign_in(&self, user: &User, token: &str, created_at: i64) {
         self.sessions.borrow_mut().push(SessionWithUser {
@@ -83,14 +97,15 @@ impl FakeSessions {
 }
 
 impl SessionManager for FakeSessions {
-    fn create(
-        &self,
-        request: &SessionRequest,
-        new_user: Option<&SignUpUser>,
-    ) -> Result<Creation, SessionError> {
-        self.created
-            .borrow_mut()
-            .push((request.clone(), new_user.map(|u| u.email.clone())));
+    fn create(&self, request: &SessionRequest, owner: Owner<'_>) -> Result<Creation, SessionError> {
+        let new_user = match owner {
+            Owner::New(user) => Some(user.email.clone()),
+            Owner::Existing(user) => {
+                assert_eq!(user.id, request.user_id, "the owner is the session's user");
+                None
+            }
+        };
+        self.created.borrow_mut().push((request.clone(), new_user));
         let session = Session {
             id: "s".repeat(32),
             token: format!("token{}", self.created.borrow().len()),
@@ -109,20 +124,41 @@ impl SessionManager for FakeSessions {
     fn end(&self, _: Option<&str>) -> Result<Vec<String>, SessionError> {
         Ok(vec!["session=; Max-Age=0".into()])
     }
-    fn reissue(&self, token: &str, _: Option<&str>) -> Result<Vec<String>, SessionError> {
-        Ok(vec![format!("session={token}")])
+    fn reissue(
+        &self,
+        live: &SessionWithUser,
+        _: Option<&str>,
+    ) -> Result<Vec<String>, SessionError> {
+        self.reissued.borrow_mut().push(live.clone());
+        Ok(vec![format!("session={}", live.session.token)])
     }
-    fn revoke(&self, user_id: &str, token: &str) -> Result<(), SessionError> {
+    fn revoke(
+        &self,
+        user_id: &str,
+        token: &str,
+        cookie: Option<&str>,
+    ) -> Result<Vec<String>, SessionError> {
         self.sessions
             .borrow_mut()
             .retain(|s| s.session.token != token || s.user.id != user_id);
-        Ok(())
+        Ok(Self::cleared_if(cookie == Some(token)))
     }
-    fn revoke_all(&self, user_id: &str, except: Option<&str>) -> Result<(), SessionError> {
+    fn revoke_all(
+        &self,
+        user_id: &str,
+        except: Option<&str>,
+        cookie: Option<&str>,
+    ) -> Result<Vec<String>, SessionError> {
+        let own = cookie.is_some_and(|cookie| {
+            self.sessions
+                .borrow()
+                .iter()
+                .any(|s| s.session.token == cookie && s.user.id == user_id)
+        });
         self.sessions
             .borrow_mut()
             .retain(|s| s.user.id != user_id || Some(s.session.token.as_str()) == except);
-        Ok(())
+        Ok(Self::cleared_if(own && cookie != except))
     }
     fn list(&self, user_id: &str) -> Result<Vec<Session>, SessionError> {
         Ok(self

@@ -207,7 +207,8 @@ impl<'a> Config<'a> {
     }
 
     /// Whether a component that must not hold the secret may serve: in production
-    /// `better_auth_secret` must be set (spec sqlite-and-deploy.md §3.2), and this
+    /// `better_auth_secret` or `better_auth_secrets` must be set (spec
+    /// sqlite-and-deploy.md §3.2, cookie-cache-and-secrets.md §9.1), and this
     /// checks only that it is non-empty, keeping no value. Outside production it does
     /// not read the variable at all.
     ///
@@ -218,9 +219,13 @@ impl<'a> Config<'a> {
         if self.node_env()? != NodeEnv::Production {
             return Ok(());
         }
-        match self.value("better_auth_secret")? {
-            Some(_) => Ok(()),
-            None => Err(ConfigError::Missing("better_auth_secret")),
+        // A versioned `better_auth_secrets` list stands in for the single secret.
+        match (
+            self.value("better_auth_secret")?,
+            self.value("better_auth_secrets")?,
+        ) {
+            (None, None) => Err(ConfigError::Missing("better_auth_secret")),
+            _ => Ok(()),
         }
     }
 
@@ -545,6 +550,10 @@ mod tests {
         });
         with(
             &[("node_env", "production"), ("better_auth_secret", "x")],
+            |c| assert_eq!(c.secret_present_in_production(), Ok(())),
+        );
+        with(
+            &[("node_env", "production"), ("better_auth_secrets", "1:x")],
             |c| assert_eq!(c.secret_present_in_production(), Ok(())),
         );
     }

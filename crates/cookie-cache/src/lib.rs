@@ -64,6 +64,7 @@ mod jwt;
 pub mod payload;
 pub mod secrets;
 mod time;
+pub mod variables;
 
 #[cfg(test)]
 mod fixtures;
@@ -78,3 +79,5 @@ pub use cache::{
 };
 pub use payload::{CachedSession, CachedUser, SessionData};
 pub use secrets::{KeyMatch, KeyRing, Secret, SecretWarning, SecretsError, Verified};
+pub use time::iso_millis;
+pub use variables::{CacheVariableError, cache_settings};

@@ -12,7 +12,7 @@ const MAX_TIME_MS: i64 = 8_640_000_000_000_000;
 
 /// `Date.prototype.toJSON` of a time in milliseconds since the epoch; `None` (JSON
 /// `null`) outside `Date`'s range.
-pub(crate) fn iso_millis(ms: i64) -> Option<String> {
+pub fn iso_millis(ms: i64) -> Option<String> {
     if !(-MAX_TIME_MS..=MAX_TIME_MS).contains(&ms) {
         return None;
     }

@@ -49,6 +49,14 @@ pub fn generate_reset_token() -> Result<String, RandomError> {
     generate_token(RESET_TOKEN_LENGTH)
 }
 
+/// Fills `bytes` from the OS random number generator (e.g. a jwe cache's IV).
+///
+/// # Errors
+/// [`RandomError`] when the OS random number generator fails.
+pub fn fill_random(bytes: &mut [u8]) -> Result<(), RandomError> {
+    Ok(getrandom::fill(bytes)?)
+}
+
 /// A uniformly random string of `len` symbols from [`ALPHABET`].
 ///
 /// Like upstream, random bytes are drawn in batches of twice the wanted length, and a

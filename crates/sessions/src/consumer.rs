@@ -3,7 +3,7 @@
 //! all the API needs; [`SessionManager`] adds what Better Auth's endpoints do with
 //! sessions.
 
-use crate::model::Session;
+use crate::model::{Session, SessionWithUser, User};
 use crate::resolve::Outcome;
 
 /// What a session lookup returned: the outcome and the `Set-Cookie` lines to forward.
@@ -18,6 +18,27 @@ pub struct ResolvedSession {
 /// A failure of the session component. The message is for logs, never for clients.
 pub type SessionError = String;
 
+/// Per-request switches of a session lookup.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lookup {
+    /// `?disableRefresh`: never extend the session.
+    pub disable_refresh: bool,
+    /// `?disableCookieCache`, or a caller that must confirm the session in the
+    /// database (every Better Auth endpoint but `get-session`): the cookie cache is
+    /// not trusted.
+    pub disable_cookie_cache: bool,
+}
+
+impl Lookup {
+    /// A lookup that confirms the session in the database.
+    pub fn confirmed(disable_refresh: bool) -> Self {
+        Self {
+            disable_refresh,
+            disable_cookie_cache: true,
+        }
+    }
+}
+
 /// Resolves the caller's session from the `Cookie` header.
 pub trait SessionResolver {
     /// Runs Better Auth's get-session algorithm.
@@ -27,7 +48,7 @@ pub trait SessionResolver {
     fn resolve(
         &self,
         cookie_header: Option<&str>,
-        disable_refresh: bool,
+        lookup: Lookup,
     ) -> Result<ResolvedSession, SessionError>;
 }
 
@@ -70,6 +91,17 @@ impl std::fmt::Debug for SignUpUser {
     }
 }
 
+/// Whose session is created: an existing user (sign-in, a password change, email
+/// verification), or a new one inserted with it (sign-up). The cookie cache carries
+/// the user.
+#[derive(Debug, Clone, Copy)]
+pub enum Owner<'a> {
+    /// A user already in the database.
+    Existing(&'a User),
+    /// A user to insert with the session, in one statement.
+    New(&'a SignUpUser),
+}
+
 /// What creating a session did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Creation {
@@ -85,11 +117,7 @@ pub trait SessionManager: SessionResolver {
     ///
     /// # Errors
     /// When configuration or the database failed.
-    fn create(
-        &self,
-        request: &SessionRequest,
-        new_user: Option<&SignUpUser>,
-    ) -> Result<Creation, SessionError>;
+    fn create(&self, request: &SessionRequest, owner: Owner<'_>) -> Result<Creation, SessionError>;
 
     /// Ends the session of the request's cookie; returns the clearing cookies.
     ///
@@ -98,27 +126,40 @@ pub trait SessionManager: SessionResolver {
     /// answers an error and keeps the cookies: the session is not ended).
     fn end(&self, cookie_header: Option<&str>) -> Result<Vec<String>, SessionError>;
 
-    /// Cookies handing `token` to the browser again.
+    /// Cookies handing `live`'s session to the browser again, with `live`'s user in
+    /// the cookie cache (update-user).
     ///
     /// # Errors
     /// When configuration failed.
     fn reissue(
         &self,
+        live: &SessionWithUser,
+        cookie_header: Option<&str>,
+    ) -> Result<Vec<String>, SessionError>;
+
+    /// Deletes the session with `token` if it is `user_id`'s. Returns the clearing
+    /// sequence when that was the session of `cookie_header` (Better Auth 1.7.29).
+    ///
+    /// # Errors
+    /// When configuration or the database failed.
+    fn revoke(
+        &self,
+        user_id: &str,
         token: &str,
         cookie_header: Option<&str>,
     ) -> Result<Vec<String>, SessionError>;
 
-    /// Deletes the session with `token` if it is `user_id`'s.
+    /// Deletes all of `user_id`'s sessions but `except_token`. Returns the clearing
+    /// sequence when the session of `cookie_header` was among them.
     ///
     /// # Errors
     /// When configuration or the database failed.
-    fn revoke(&self, user_id: &str, token: &str) -> Result<(), SessionError>;
-
-    /// Deletes all of `user_id`'s sessions but `except_token`.
-    ///
-    /// # Errors
-    /// When configuration or the database failed.
-    fn revoke_all(&self, user_id: &str, except_token: Option<&str>) -> Result<(), SessionError>;
+    fn revoke_all(
+        &self,
+        user_id: &str,
+        except_token: Option<&str>,
+        cookie_header: Option<&str>,
+    ) -> Result<Vec<String>, SessionError>;
 
     /// `user_id`'s unexpired sessions.
     ///

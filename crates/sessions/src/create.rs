@@ -2,13 +2,17 @@
 //! session with a `Max-Age` cookie, or — with `rememberMe: false` — a 1-day session,
 //! a browser-session cookie and a signed `dont_remember` flag. A stale
 //! `dont_remember` cookie is cleared on a remembered sign-in (§12 item 9), which
-//! upstream forgets to do.
+//! upstream forgets to do. With the cookie cache on, the session and its user are
+//! also written into `session_data`, after the session cookies (spec
+//! cookie-cache-and-secrets.md §7).
 
-use spinstack_cookies::{SetCookie, cookie_value, signed_cookie_value, verify_signed_cookie};
+use spinstack_cookie_cache::{JweRandomness, Persistence};
+use spinstack_cookies::{SetCookie, cookie_value};
 
+use crate::cache;
+use crate::keys::SessionKeys;
 use crate::lifetime::{COOKIE_MAX_AGE_SECS, DONT_REMEMBER_EXPIRES_IN_MS, EXPIRES_IN_MS};
-use crate::model::Session;
-use crate::resolve::SessionKeys;
+use crate::model::{Session, SessionWithUser};
 
 /// What the caller knows about the session to create.
 #[derive(Debug, Clone)]
@@ -25,17 +29,9 @@ pub struct NewSession {
     pub user_agent: Option<String>,
 }
 
-/// Whether the request carries a validly signed `dont_remember` cookie.
-pub fn has_dont_remember(keys: &SessionKeys, cookie_header: Option<&str>) -> bool {
-    cookie_header
-        .and_then(|header| cookie_value(header, &keys.names.dont_remember))
-        .and_then(|value| verify_signed_cookie(&keys.secret, &value))
-        .is_some()
-}
-
 /// The effective `rememberMe` of a request.
 pub fn remembered(keys: &SessionKeys, remember: Option<bool>, cookie_header: Option<&str>) -> bool {
-    remember.unwrap_or_else(|| !has_dont_remember(keys, cookie_header))
+    remember.unwrap_or_else(|| !keys.has_dont_remember(cookie_header))
 }
 
 /// The session row for `new`, with a fresh id and token, created at `now_ms`.
@@ -72,13 +68,13 @@ pub fn session_cookies(
 ) -> Vec<SetCookie> {
     let mut cookies = vec![SetCookie {
         name: keys.names.session_token.clone(),
-        value: signed_cookie_value(&keys.secret, token),
+        value: keys.sign(token),
         max_age: remember.then_some(COOKIE_MAX_AGE_SECS),
     }];
     if !remember {
         cookies.push(SetCookie {
             name: keys.names.dont_remember.clone(),
-            value: signed_cookie_value(&keys.secret, "true"),
+            value: keys.sign("true"),
             max_age: None,
         });
     } else if cookie_header.is_some_and(|h| cookie_value(h, &keys.names.dont_remember).is_some()) {
@@ -87,18 +83,42 @@ pub fn session_cookies(
     cookies
 }
 
+/// [`session_cookies`] for `live`, then its cache cookies when the cache is on: what
+/// sign-in, sign-up, a password change and update-user send.
+pub fn session_and_cache_cookies(
+    keys: &SessionKeys,
+    live: &SessionWithUser,
+    remember: bool,
+    cookie_header: Option<&str>,
+    now_ms: i64,
+    randomness: &JweRandomness,
+) -> Vec<SetCookie> {
+    let mut cookies = session_cookies(keys, &live.session.token, remember, cookie_header);
+    let persistence = if remember {
+        Persistence::Remembered
+    } else {
+        Persistence::DontRemember
+    };
+    cookies.extend(cache::write(
+        keys,
+        live,
+        persistence,
+        cookie_header,
+        now_ms,
+        randomness,
+    ));
+    cookies
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use spinstack_cookies::CookieNames;
+    use spinstack_cookies::{CookieNames, signed_cookie_value};
 
     const SECRET: &str = "test-secret-test-secret-test-secret!";
 
     fn keys() -> SessionKeys {
-        SessionKeys {
-            secret: SECRET.to_owned(),
-            names: CookieNames::new(false),
-        }
+        SessionKeys::single(SECRET, CookieNames::new(false))
     }
 
     fn lines(cookies: &[SetCookie]) -> Vec<String> {

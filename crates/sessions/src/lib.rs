@@ -5,10 +5,12 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cache;
 pub mod consumer;
 pub mod create;
 pub mod json;
 pub mod jws;
+pub mod keys;
 pub mod lifetime;
 pub mod model;
 pub mod postgres;
@@ -17,9 +19,10 @@ pub mod store;
 pub mod time;
 
 pub use consumer::{
-    Creation, ResolvedSession, SessionError, SessionManager, SessionRequest, SessionResolver,
-    SignUpUser,
+    Creation, Lookup, Owner, ResolvedSession, SessionError, SessionManager, SessionRequest,
+    SessionResolver, SignUpUser,
 };
+pub use keys::SessionKeys;
 pub use model::{Session, SessionWithUser, User};
-pub use resolve::{Outcome, Resolution, ResolveRequest, SessionKeys, resolve};
+pub use resolve::{Outcome, Resolution, ResolveRequest, resolve};
 pub use store::{NewUser, SessionLifecycle, SessionStore, StoredSession};

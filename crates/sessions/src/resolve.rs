@@ -1,21 +1,21 @@
-//! Better Auth's `GET /get-session` algorithm (spec §3.6, steps 3–9), shared by every
-//! endpoint and procedure that needs the caller's session.
+//! Better Auth's `GET /get-session` algorithm (spec better-auth-protocol.md §3.6 and,
+//! with the cookie cache, cookie-cache-and-secrets.md §5.1), shared by every endpoint
+//! and procedure that needs the caller's session.
+//!
+//! With the cache on, a valid `session_data` cookie written for the request's session
+//! answers without the store; an invalid one is expired and the store decides, and
+//! the store's answer is written back into the cache. A session cookie signed with an
+//! older secret of the ring is accepted and re-signed with the current one.
 
-use spinstack_cookies::{
-    CookieNames, SetCookie, cookie_value, signed_cookie_value, verify_signed_cookie,
-};
+use spinstack_cookie_cache::{CacheRead, JweRandomness, Persistence, Verified, chunks};
+use spinstack_cookies::SetCookie;
 
+use crate::cache;
+use crate::create::session_cookies;
+use crate::keys::SessionKeys;
 use crate::lifetime::{COOKIE_MAX_AGE_SECS, EXPIRES_IN_MS, refresh_due};
 use crate::model::SessionWithUser;
 use crate::store::SessionStore;
-
-/// The secret and cookie names of one configuration.
-pub struct SessionKeys {
-    /// `better_auth_secret`, the HMAC key of signed cookies.
-    pub secret: String,
-    /// The cookie names (with or without `__Secure-`).
-    pub names: CookieNames,
-}
 
 /// One resolution request.
 #[derive(Debug, Clone, Copy)]
@@ -24,8 +24,13 @@ pub struct ResolveRequest<'a> {
     pub cookie_header: Option<&'a str>,
     /// `disableRefresh`: never extend the session.
     pub disable_refresh: bool,
+    /// `disableCookieCache`, or an endpoint that must confirm the session in the
+    /// database: the cache is not read (it is still rewritten from the database).
+    pub disable_cookie_cache: bool,
     /// The current time, milliseconds since the epoch.
     pub now_ms: i64,
+    /// Fresh random bytes for a jwe cache write.
+    pub randomness: JweRandomness,
 }
 
 /// What the cookies amount to.
@@ -55,10 +60,17 @@ impl Resolution {
             set_cookies,
         }
     }
+
+    fn signed_in(live: SessionWithUser, set_cookies: Vec<SetCookie>) -> Self {
+        Self {
+            outcome: Outcome::SignedIn(Box::new(live)),
+            set_cookies,
+        }
+    }
 }
 
 /// Resolves the session of a request. The store is only touched when a validly signed
-/// session cookie is present.
+/// session cookie is present and no valid cache cookie answers for it.
 ///
 /// # Errors
 /// Whatever the store reports; nothing is half-done that a retry would not redo.
@@ -67,20 +79,34 @@ pub fn resolve<S: SessionStore>(
     keys: &SessionKeys,
     request: ResolveRequest<'_>,
 ) -> Result<Resolution, S::Error> {
-    let signed = |name: &str| {
-        request
-            .cookie_header
-            .and_then(|header| cookie_value(header, name))
-            .and_then(|value| verify_signed_cookie(&keys.secret, &value))
+    let header = request.cookie_header;
+    let raw_cache = header.and_then(|h| chunks::read(h, &keys.names.session_data));
+    // Step 5: with the cache off, any cache cookie is cleaned, session or not.
+    let mut set_cookies = match (&keys.cache, &raw_cache) {
+        (None, Some(_)) => chunks::clear(header, &keys.names.session_data),
+        _ => Vec::new(),
     };
-    // Step 3: an absent or badly signed cookie is no session, and clears nothing.
-    let Some(token) = signed(&keys.names.session_token) else {
-        return Ok(Resolution::anonymous(Vec::new()));
+    // Step 3: an absent or badly signed cookie is no session, and clears nothing more.
+    let Some(token) = keys.session_token(header) else {
+        return Ok(Resolution::anonymous(set_cookies));
     };
-    // Step 5.
-    let dont_remember = signed(&keys.names.dont_remember).is_some();
-    // Step 6.
-    let found = store.find_by_token(&token)?;
+    let dont_remember = keys.has_dont_remember(header);
+    // Steps 7, 9 and 10: a valid cache answers; an invalid one is expired.
+    if let (Some(cache), Some(raw), false) = (&keys.cache, &raw_cache, request.disable_cookie_cache)
+    {
+        match cache.read(raw, &token.value, request.now_ms) {
+            CacheRead::Hit(hit) => {
+                let live = cache::live_from(hit.data);
+                let resigned = resign(keys, &token, dont_remember, header);
+                return Ok(Resolution::signed_in(live, resigned));
+            }
+            CacheRead::Fallback(_) => {
+                set_cookies.push(SetCookie::clear(&keys.names.session_data));
+            }
+        }
+    }
+    // The database path (BASE steps 6–9).
+    let found = store.find_by_token(&token.value)?;
     let live = match found {
         Some(stored) if stored.session.expires_at >= request.now_ms => {
             stored.user.map(|user| SessionWithUser {
@@ -89,44 +115,66 @@ pub fn resolve<S: SessionStore>(
             })
         }
         Some(_expired) => {
-            store.delete_by_token(&token)?;
+            store.delete_by_token(&token.value)?;
             None
         }
         None => None,
     };
     let Some(mut live) = live else {
-        return Ok(Resolution::anonymous(
-            keys.names.clearing_sequence(request.cookie_header),
-        ));
+        // The clearing sequence expires the cache itself: it replaces any expiry
+        // queued above, as Better Auth's `expire` does.
+        return Ok(Resolution::anonymous(keys.names.clearing_sequence(header)));
     };
-    // Steps 7–9.
-    if dont_remember
-        || request.disable_refresh
-        || !refresh_due(live.session.expires_at, request.now_ms)
-    {
-        return Ok(Resolution {
-            outcome: Outcome::SignedIn(Box::new(live)),
-            set_cookies: Vec::new(),
-        });
+    if dont_remember || request.disable_refresh {
+        set_cookies.extend(resign(keys, &token, dont_remember, header));
+        return Ok(Resolution::signed_in(live, set_cookies));
     }
-    let expires_at = request.now_ms + EXPIRES_IN_MS;
-    if !store.extend(&live.session.id, expires_at, request.now_ms)? {
-        return Ok(Resolution {
-            outcome: Outcome::RefreshFailed,
-            set_cookies: keys.names.clearing_sequence(request.cookie_header),
+    if refresh_due(live.session.expires_at, request.now_ms) {
+        let expires_at = request.now_ms + EXPIRES_IN_MS;
+        if !store.extend(&live.session.id, expires_at, request.now_ms)? {
+            return Ok(Resolution {
+                outcome: Outcome::RefreshFailed,
+                set_cookies: keys.names.clearing_sequence(header),
+            });
+        }
+        live.session.expires_at = expires_at;
+        live.session.updated_at = request.now_ms;
+        // Signed with the current secret: this also re-signs an older cookie.
+        set_cookies.push(SetCookie {
+            name: keys.names.session_token.clone(),
+            value: keys.sign(&live.session.token),
+            max_age: Some(COOKIE_MAX_AGE_SECS),
         });
+    } else {
+        set_cookies.extend(resign(keys, &token, dont_remember, header));
     }
-    live.session.expires_at = expires_at;
-    live.session.updated_at = request.now_ms;
-    let cookie = SetCookie {
-        name: keys.names.session_token.clone(),
-        value: signed_cookie_value(&keys.secret, &live.session.token),
-        max_age: Some(COOKIE_MAX_AGE_SECS),
-    };
-    Ok(Resolution {
-        outcome: Outcome::SignedIn(Box::new(live)),
-        set_cookies: vec![cookie],
-    })
+    set_cookies.extend(cache::write(
+        keys,
+        &live,
+        Persistence::Remembered,
+        header,
+        request.now_ms,
+        &request.randomness,
+    ));
+    Ok(Resolution::signed_in(live, set_cookies))
+}
+
+/// The session cookies again, signed with the current secret, when the request's
+/// were signed with an older secret of the ring; nothing otherwise.
+fn resign(
+    keys: &SessionKeys,
+    token: &Verified<String>,
+    dont_remember: bool,
+    cookie_header: Option<&str>,
+) -> Vec<SetCookie> {
+    let dont_remember_is_old = dont_remember
+        && keys
+            .verified_cookie(cookie_header, &keys.names.dont_remember)
+            .is_some_and(|verified| !verified.key.is_current());
+    if token.key.is_current() && !dont_remember_is_old {
+        return Vec::new();
+    }
+    session_cookies(keys, &token.value, !dont_remember, cookie_header)
 }
 
 #[cfg(test)]
@@ -135,6 +183,7 @@ mod tests {
     use crate::lifetime::UPDATE_AGE_MS;
     use crate::model::{Session, User};
     use crate::store::StoredSession;
+    use spinstack_cookies::{CookieNames, signed_cookie_value};
 
     const SECRET: &str = "test-secret-test-secret-test-secret!";
     const TOKEN: &str = "abcdefghijklmnopqrstuvwxyzABCDEF";
@@ -173,10 +222,7 @@ mod tests {
     }
 
     fn keys() -> SessionKeys {
-        SessionKeys {
-            secret: SECRET.to_owned(),
-            names: CookieNames::new(false),
-        }
+        SessionKeys::single(SECRET, CookieNames::new(false))
     }
 
     fn stored(created_at: i64) -> StoredSession {
@@ -214,7 +260,9 @@ mod tests {
         let request = ResolveRequest {
             cookie_header: header,
             disable_refresh,
+            disable_cookie_cache: false,
             now_ms: NOW,
+            randomness: JweRandomness::from_bytes([7; 32]),
         };
         match resolve(store, &keys(), request) {
             Ok(resolution) => resolution,

@@ -54,6 +54,22 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
+impl NewUser {
+    /// The `user` row a sign-up inserts at `created_at`: unverified, created and
+    /// updated then.
+    pub fn user_row(&self, created_at: i64) -> crate::model::User {
+        crate::model::User {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            email: self.email.clone(),
+            email_verified: false,
+            image: self.image.clone(),
+            created_at,
+            updated_at: created_at,
+        }
+    }
+}
+
 // The password hash stays out of logs.
 impl std::fmt::Debug for NewUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

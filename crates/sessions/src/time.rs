@@ -1,13 +1,8 @@
-//! Timestamps as Better Auth writes them in JSON: `Date.toJSON()`, i.e. ISO-8601 UTC
-//! with exactly three fractional digits and `Z`.
+//! Timestamps as Better Auth writes them in JSON: ISO 8601 with milliseconds, UTC
+//! (`Date.prototype.toJSON`). One formatter for the whole workspace: the cookie
+//! cache's, which also writes them into `session_data`.
 
-use chrono::DateTime;
-
-/// Formats milliseconds since the Unix epoch as `2026-11-29T17:59:07.177Z`.
-/// Values outside chrono's range (never produced by PostgreSQL timestamps) give `None`.
-pub fn iso_millis(ms: i64) -> Option<String> {
-    DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
-}
+pub use spinstack_cookie_cache::iso_millis;
 
 #[cfg(test)]
 mod tests {

@@ -82,6 +82,30 @@ pub fn variables_with(db: &TestDb, overrides: &[(&str, &str)]) -> Vec<(String, S
     variables
 }
 
+/// Database calls a runtime counted (`SPIN_TEST_RUNTIME_PG_STATS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DbCalls {
+    /// PostgreSQL connections opened, queries and executes.
+    pub postgres: u64,
+    /// SQLite connections opened and statements.
+    pub sqlite: u64,
+}
+
+impl DbCalls {
+    /// The calls between `earlier` and `self`.
+    pub fn since(self, earlier: Self) -> Self {
+        Self {
+            postgres: self.postgres.saturating_sub(earlier.postgres),
+            sqlite: self.sqlite.saturating_sub(earlier.sqlite),
+        }
+    }
+
+    /// No call of either kind.
+    pub fn none(self) -> bool {
+        self.postgres == 0 && self.sqlite == 0
+    }
+}
+
 /// A running app.
 pub struct App {
     child: Child,
@@ -122,6 +146,53 @@ impl App {
         state_dir: Option<&Path>,
         variables: &[(String, String)],
     ) -> anyhow::Result<Self> {
+        Self::launch_with_env(state_dir, variables, &[])
+    }
+
+    /// Starts the app over `db` with these variables, its runtime counting database
+    /// calls ([`App::db_calls`]).
+    ///
+    /// # Errors
+    /// As [`App::launch`].
+    pub fn start_counting(db: &TestDb, variables: &[(String, String)]) -> anyhow::Result<Self> {
+        Self::launch_with_env(
+            db.state_dir(),
+            variables,
+            &[("SPIN_TEST_RUNTIME_PG_STATS", "1")],
+        )
+    }
+
+    /// The database calls the runtime counted so far (an app from
+    /// [`App::start_counting`]): PostgreSQL connections opened, queries and executes,
+    /// SQLite opens and statements.
+    ///
+    /// # Errors
+    /// When the runtime does not serve its counts.
+    pub fn db_calls(&self) -> anyhow::Result<DbCalls> {
+        let reply = self.request("GET", "/.well-known/spin/pg-stats", &[], b"")?;
+        if reply.status != 200 {
+            bail!(
+                "no database counts ({}): start the app with App::start_counting",
+                reply.status
+            );
+        }
+        let counts = reply.json()?;
+        let count = |name: &str| counts[name].as_u64().unwrap_or(u64::MAX);
+        Ok(DbCalls {
+            postgres: count("opens") + count("queries") + count("executes"),
+            sqlite: count("sqlite_opens") + count("sqlite_queries"),
+        })
+    }
+
+    /// As [`App::launch`], with extra environment variables for the runtime.
+    ///
+    /// # Errors
+    /// As [`App::launch`].
+    pub fn launch_with_env(
+        state_dir: Option<&Path>,
+        variables: &[(String, String)],
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let root = repo_root();
         let mut command = Command::new(runtime_binary()?);
         command
@@ -143,6 +214,9 @@ impl App {
                 format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
                 value,
             );
+        }
+        for (name, value) in env {
+            command.env(name, value);
         }
         let mut child = command.spawn().context("starting spin-test-runtime")?;
         let stderr = Arc::new(Mutex::new(Vec::new()));
@@ -182,6 +256,12 @@ impl App {
         for (name, value) in variables {
             match name.as_str() {
                 "better_auth_secret" => app.remember_secret("the signing secret", value),
+                "better_auth_secrets" => {
+                    for entry in value.split(',') {
+                        let secret = entry.split_once(':').map_or(entry, |(_, s)| s);
+                        app.remember_secret("a listed signing secret", secret.trim());
+                    }
+                }
                 "database_url" => {
                     if let Some(password) = url::Url::parse(value)
                         .ok()

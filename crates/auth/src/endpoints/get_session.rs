@@ -3,8 +3,8 @@
 //! `deferSessionRefresh`).
 
 use spinstack_http::Response;
-use spinstack_sessions::Outcome;
 use spinstack_sessions::json::SessionWithUserJson;
+use spinstack_sessions::{Lookup, Outcome};
 
 use crate::context::AuthContext;
 use crate::endpoints::{Call, with_cookies};
@@ -19,11 +19,17 @@ pub fn get_session(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
         .request
         .query_param("disableRefresh")
         .is_some_and(|value| !value.is_empty());
+    // So does `disableCookieCache`: the session is then confirmed in the database.
+    let disable_cookie_cache = call
+        .request
+        .query_param("disableCookieCache")
+        .is_some_and(|value| !value.is_empty());
+    let lookup = Lookup {
+        disable_refresh,
+        disable_cookie_cache,
+    };
     let cookie_header = call.request.cookie_header();
-    let resolved = match ctx
-        .sessions
-        .resolve(cookie_header.as_deref(), disable_refresh)
-    {
+    let resolved = match ctx.sessions.resolve(cookie_header.as_deref(), lookup) {
         Ok(resolved) => resolved,
         Err(cause) => {
             eprintln!("auth: get-session: {cause}");
@@ -85,6 +91,27 @@ mod tests {
         );
         let names: Vec<&str> = resp.headers.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["cache-control", "pragma", "content-type"]);
+    }
+
+    #[test]
+    fn the_cookie_cache_is_trusted_unless_the_query_disables_it() {
+        let (sessions, users) = (FakeSessions::default(), FakeUsers::default());
+        for (path, disabled) in [
+            ("/api/auth/get-session", false),
+            ("/api/auth/get-session?disableCookieCache=", false),
+            ("/api/auth/get-session?disableCookieCache=false", true),
+            (
+                "/api/auth/get-session?disableCookieCache=1&disableRefresh=",
+                true,
+            ),
+        ] {
+            handle(&Request::new("GET", path), &context(&sessions, &users));
+            assert_eq!(
+                sessions.last_disable_cookie_cache.get(),
+                Some(disabled),
+                "{path}"
+            );
+        }
     }
 
     #[test]

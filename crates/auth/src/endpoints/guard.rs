@@ -3,7 +3,7 @@
 //! carried by whatever response the endpoint finally sends.
 
 use spinstack_http::Response;
-use spinstack_sessions::{Outcome, SessionWithUser};
+use spinstack_sessions::{Lookup, Outcome, SessionWithUser};
 
 use crate::context::AuthContext;
 use crate::endpoints::{Call, with_cookies};
@@ -50,7 +50,7 @@ pub fn caller(ctx: &AuthContext<'_>, call: &Call<'_>) -> Result<Caller, Response
         .is_some_and(|value| !value.is_empty());
     let resolved = ctx
         .sessions
-        .resolve(cookie_header.as_deref(), disable_refresh)
+        .resolve(cookie_header.as_deref(), Lookup::confirmed(disable_refresh))
         .map_err(|cause| {
             eprintln!("auth: session lookup failed: {cause}");
             api_error(500, "FAILED_TO_GET_SESSION", "Failed to get session")
@@ -138,6 +138,8 @@ mod tests {
                 Some(expected),
                 "{path}"
             );
+            // Every endpoint but get-session confirms the session in the database.
+            assert_eq!(sessions.last_disable_cookie_cache.get(), Some(true));
         }
     }
 

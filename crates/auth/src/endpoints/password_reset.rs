@@ -100,7 +100,7 @@ pub fn reset_password(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
     if let Err(cause) = stored {
         return internal("reset-password: storing the password", &cause);
     }
-    if let Err(cause) = ctx.sessions.revoke_all(&user_id, None) {
+    if let Err(cause) = ctx.sessions.revoke_all(&user_id, None, None) {
         return internal("reset-password: revoking sessions", &cause);
     }
     Response::json(200, &json!({ "status": true }))

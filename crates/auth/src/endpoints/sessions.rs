@@ -6,8 +6,8 @@ use spinstack_http::Response;
 use spinstack_sessions::json::SessionJson;
 
 use crate::context::AuthContext;
-use crate::endpoints::Call;
 use crate::endpoints::guard::{require_fresh_session, require_session};
+use crate::endpoints::{Call, with_cookies};
 use crate::error::internal;
 
 fn status_true() -> Response {
@@ -36,8 +36,13 @@ pub fn revoke_session(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
         Err(response) => return response,
     };
     let token = call.body_str("token").unwrap_or_default();
-    match ctx.sessions.revoke(&caller.live.user.id, token) {
-        Ok(()) => caller.respond(status_true()),
+    let cookie_header = call.request.cookie_header();
+    // Revoking one's own session clears one's cookies (Better Auth 1.7.29).
+    match ctx
+        .sessions
+        .revoke(&caller.live.user.id, token, cookie_header.as_deref())
+    {
+        Ok(cleared) => caller.respond(with_cookies(status_true(), &cleared)),
         Err(cause) => caller.respond(internal("revoke-session", &cause)),
     }
 }
@@ -48,8 +53,13 @@ pub fn revoke_sessions(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    match ctx.sessions.revoke_all(&caller.live.user.id, None) {
-        Ok(()) => caller.respond(status_true()),
+    let cookie_header = call.request.cookie_header();
+    // The caller's own session goes too: its cookies are cleared (Better Auth 1.7.29).
+    match ctx
+        .sessions
+        .revoke_all(&caller.live.user.id, None, cookie_header.as_deref())
+    {
+        Ok(cleared) => caller.respond(with_cookies(status_true(), &cleared)),
         Err(cause) => caller.respond(internal("revoke-sessions", &cause)),
     }
 }
@@ -61,8 +71,13 @@ pub fn revoke_other_sessions(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response
         Err(response) => return response,
     };
     let current = caller.live.session.token.as_str();
-    match ctx.sessions.revoke_all(&caller.live.user.id, Some(current)) {
-        Ok(()) => caller.respond(status_true()),
+    let cookie_header = call.request.cookie_header();
+    match ctx.sessions.revoke_all(
+        &caller.live.user.id,
+        Some(current),
+        cookie_header.as_deref(),
+    ) {
+        Ok(cleared) => caller.respond(with_cookies(status_true(), &cleared)),
         Err(cause) => caller.respond(internal("revoke-other-sessions", &cause)),
     }
 }
@@ -125,8 +140,32 @@ mod tests {
         let others = call(&sessions, "POST", "/api/auth/revoke-other-sessions", "{}");
         assert_eq!(outcome(&others).1, status);
         assert_eq!(tokens(&sessions), ["tok", "tok-bob"]);
+        // Revoking all one's sessions signs this browser out too: its cookies are
+        // cleared (Better Auth 1.7.29; 1.7.5 left them).
         let all = call(&sessions, "POST", "/api/auth/revoke-sessions", "{}");
-        assert_eq!(outcome(&all), (200, status.to_owned(), vec![]));
+        let cleared = vec!["session=; Max-Age=0"];
+        assert_eq!(outcome(&all), (200, status.to_owned(), cleared.clone()));
         assert_eq!(tokens(&sessions), ["tok-bob"]);
+    }
+
+    #[test]
+    fn revoking_ones_own_session_clears_its_cookies() {
+        let sessions = world(NOW);
+        let status = r#"{"status":true}"#.to_owned();
+        let other = call(
+            &sessions,
+            "POST",
+            "/api/auth/revoke-session",
+            r#"{"token":"tok-2"}"#,
+        );
+        assert_eq!(outcome(&other), (200, status.clone(), vec![]));
+        let own = call(
+            &sessions,
+            "POST",
+            "/api/auth/revoke-session",
+            r#"{"token":"tok"}"#,
+        );
+        let cleared = vec!["session=; Max-Age=0"];
+        assert_eq!(outcome(&own), (200, status, cleared));
     }
 }

@@ -15,7 +15,7 @@ use spinstack_passwords::{
     verify_password,
 };
 use spinstack_sessions::json::UserJson;
-use spinstack_sessions::{Creation, SessionRequest};
+use spinstack_sessions::{Creation, Owner, SessionRequest};
 
 use crate::context::AuthContext;
 use crate::endpoints::{Call, client_facts, with_cookies};
@@ -84,7 +84,10 @@ pub fn sign_in_email(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
         user_agent,
         cookie_header: call.request.cookie_header(),
     };
-    let (session, cookies) = match ctx.sessions.create(&request, None) {
+    let (session, cookies) = match ctx
+        .sessions
+        .create(&request, Owner::Existing(&credential.user))
+    {
         Ok(Creation::Created(session, cookies)) => (session, cookies),
         Ok(Creation::EmailTaken) => return internal("sign-in", "unexpected email-taken"),
         Err(cause) => return internal("sign-in: creating the session", &cause),

@@ -8,7 +8,7 @@ use spinstack_auth_rules::email::normalize_email;
 use spinstack_http::Response;
 use spinstack_passwords::{LengthError, check_length, hash_password};
 use spinstack_sessions::json::UserJson;
-use spinstack_sessions::{Creation, SessionRequest, SignUpUser, User};
+use spinstack_sessions::{Creation, Owner, SessionRequest, SignUpUser, User};
 
 use crate::context::AuthContext;
 use crate::endpoints::{Call, client_facts, with_cookies};
@@ -80,7 +80,7 @@ pub fn sign_up_email(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
         user_agent,
         cookie_header: call.request.cookie_header(),
     };
-    let (session, cookies) = match ctx.sessions.create(&request, Some(&new_user)) {
+    let (session, cookies) = match ctx.sessions.create(&request, Owner::New(&new_user)) {
         Ok(Creation::Created(session, cookies)) => (session, cookies),
         Ok(Creation::EmailTaken) => return email_taken(),
         Err(cause) => return internal("sign-up: creating the user", &cause),

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use spinstack_http::Response;
 use spinstack_passwords::{Verification, check_length, hash_password, verify_password};
 use spinstack_sessions::json::UserJson;
-use spinstack_sessions::{Creation, SessionRequest};
+use spinstack_sessions::{Creation, Owner, SessionRequest, SessionWithUser};
 
 use crate::context::AuthContext;
 use crate::endpoints::guard::{SignedIn, require_session};
@@ -66,10 +66,20 @@ pub fn update_user(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
     {
         return caller.respond(internal("update-user", &cause));
     }
+    // The row as it now is, for the cookie cache.
+    let mut updated = caller.live.clone();
+    if let Some(name) = name {
+        name.clone_into(&mut updated.user.name);
+    }
+    if let Some(image) = image {
+        updated.user.image = image.map(ToOwned::to_owned);
+    }
+    updated.user.updated_at = ctx.now_ms;
     reissue(
         ctx,
         call,
         &caller,
+        &updated,
         Response::json(200, &json!({ "status": true })),
     )
 }
@@ -83,18 +93,17 @@ fn type_error(field: &str, expected: &str, got: &Value) -> Response {
     )
 }
 
-/// Sends `response` with the caller's session cookie set again (same token).
+/// Sends `response` with the caller's session cookie set again (same token) and
+/// `updated` in the cookie cache.
 fn reissue(
     ctx: &AuthContext<'_>,
     call: &Call<'_>,
     caller: &SignedIn,
+    updated: &SessionWithUser,
     response: Response,
 ) -> Response {
     let cookie_header = call.request.cookie_header();
-    match ctx
-        .sessions
-        .reissue(&caller.live.session.token, cookie_header.as_deref())
-    {
+    match ctx.sessions.reissue(updated, cookie_header.as_deref()) {
         Ok(cookies) => caller.respond(with_cookies(response, &cookies)),
         Err(cause) => caller.respond(internal("re-issuing the session cookie", &cause)),
     }
@@ -150,7 +159,7 @@ pub fn change_password(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
     }
     // Revoke every session, then start a fresh one for this client: 7 days, its
     // cookies shaped by a `dont_remember` request cookie (`remember: None`).
-    if let Err(cause) = ctx.sessions.revoke_all(&caller.live.user.id, None) {
+    if let Err(cause) = ctx.sessions.revoke_all(&caller.live.user.id, None, None) {
         return caller.respond(internal("change-password: revoking sessions", &cause));
     }
     let (ip_address, user_agent) = client_facts(call);
@@ -163,17 +172,22 @@ pub fn change_password(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
     };
     // The lookup's refresh cookie (for the now deleted session) still goes first, as
     // upstream sends it; then the new session's.
-    caller.respond(match ctx.sessions.create(&request, None) {
-        Ok(Creation::Created(session, cookies)) => {
-            let body = PasswordChanged {
-                token: Some(&session.token),
-                user,
-            };
-            with_cookies(Response::json(200, &body), &cookies)
-        }
-        Ok(Creation::EmailTaken) => internal("change-password", "unexpected email-taken"),
-        Err(cause) => internal("change-password: creating the session", &cause),
-    })
+    caller.respond(
+        match ctx
+            .sessions
+            .create(&request, Owner::Existing(&caller.live.user))
+        {
+            Ok(Creation::Created(session, cookies)) => {
+                let body = PasswordChanged {
+                    token: Some(&session.token),
+                    user,
+                };
+                with_cookies(Response::json(200, &body), &cookies)
+            }
+            Ok(Creation::EmailTaken) => internal("change-password", "unexpected email-taken"),
+            Err(cause) => internal("change-password: creating the session", &cause),
+        },
+    )
 }
 
 /// `POST /verify-password`.
@@ -241,6 +255,20 @@ mod tests {
             )
         );
         assert_eq!(world.1.users.borrow()[0].user.name, "B");
+        // The cookie cache gets the user as it now is, with the same session.
+        let reissued = world.0.reissued.borrow();
+        let [live] = reissued.as_slice() else {
+            panic!("one reissue expected, got {}", reissued.len());
+        };
+        assert_eq!(
+            (live.session.token.as_str(), live.user.name.as_str()),
+            ("tok", "B")
+        );
+        assert_eq!(
+            (live.user.image.as_deref(), live.user.updated_at),
+            (None, NOW)
+        );
+        drop(reissued);
         for (body, expected) in [
             (
                 r#"{"emailVerified":true}"#,

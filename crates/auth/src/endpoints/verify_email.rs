@@ -16,7 +16,7 @@
 use serde::Serialize;
 use spinstack_http::Response;
 use spinstack_sessions::json::UserJson;
-use spinstack_sessions::{Creation, SessionRequest, User};
+use spinstack_sessions::{Creation, Owner, SessionRequest, SessionWithUser, User};
 
 use crate::context::AuthContext;
 use crate::endpoints::email_token::{Claims, EmailClaims, check};
@@ -137,10 +137,33 @@ fn change_email(
         Some("change-email-verification") => true,
         _ => false,
     };
-    // The caller's session, or a new one for the token's user.
+    // `updateUserByEmail` lower-cases the new address (and checks nothing else).
+    let new_email = update_to.to_lowercase();
+    let change = EmailChange {
+        new_email: Some(&new_email),
+        email_verified,
+    };
+    let updated = match ctx
+        .users
+        .update_user_by_email(&user.email, change, ctx.now_ms)
+    {
+        Ok(Some(updated)) => updated,
+        Ok(None) => return with_cookies(malformed("the user vanished"), &cookies),
+        Err(cause) => {
+            return with_cookies(
+                internal("verify-email: changing the email", &cause),
+                &cookies,
+            );
+        }
+    };
+    // The caller's session, or a new one for the token's user, with the updated user
+    // in the cookie cache.
     let session_cookies = match &signed_in {
         Some(signed_in) => ctx.sessions.reissue(
-            &signed_in.live.session.token,
+            &SessionWithUser {
+                session: signed_in.live.session.clone(),
+                user: updated.clone(),
+            },
             call.request.cookie_header().as_deref(),
         ),
         None => {
@@ -152,35 +175,22 @@ fn change_email(
                 user_agent,
                 cookie_header: call.request.cookie_header(),
             };
-            match ctx.sessions.create(&request, None) {
+            match ctx.sessions.create(&request, Owner::Existing(&updated)) {
                 Ok(Creation::Created(_, cookies)) => Ok(cookies),
                 Ok(Creation::EmailTaken) => Err("unexpected email-taken".to_owned()),
                 Err(cause) => Err(cause),
             }
         }
     };
-    // `updateUserByEmail` lower-cases the new address (and checks nothing else).
-    let new_email = update_to.to_lowercase();
-    let change = EmailChange {
-        new_email: Some(&new_email),
-        email_verified,
-    };
-    let updated = ctx
-        .users
-        .update_user_by_email(&user.email, change, ctx.now_ms);
-    let updated = match (session_cookies, updated) {
-        (Ok(session_cookies), Ok(Some(updated))) => {
-            cookies.extend(session_cookies);
-            updated
-        }
-        (Err(cause), _) | (_, Err(cause)) => {
+    match session_cookies {
+        Ok(session_cookies) => cookies.extend(session_cookies),
+        Err(cause) => {
             return with_cookies(
-                internal("verify-email: changing the email", &cause),
+                internal("verify-email: setting the session cookies", &cause),
                 &cookies,
             );
         }
-        (Ok(_), Ok(None)) => return with_cookies(malformed("the user vanished"), &cookies),
-    };
+    }
     let body = Verified {
         status: true,
         user: Some(UserJson::from(&updated)),
