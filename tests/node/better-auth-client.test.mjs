@@ -1,11 +1,16 @@
-// The unchanged `better-auth` client (the version the reference transcripts used) driven
-// against the running app, the way the template's frontend uses it. The app is started
-// by the Rust end-to-end test `tests/e2e/tests/clients.rs`, which passes its address in
-// SPINSTACK_URL and the web origin in SPINSTACK_WEB_ORIGIN.
+// The unchanged `better-auth` client driven against the running app, the way the
+// template's frontend uses it: the newest 1.7.x (`better-auth`, 1.7.29) or, with
+// SPINSTACK_BETTER_AUTH_PACKAGE=better-auth-pinned, the version the reference
+// transcripts used (1.7.5). The app is started by the Rust end-to-end test
+// `tests/e2e/tests/clients.rs`, which passes its address in SPINSTACK_URL and the web
+// origin in SPINSTACK_WEB_ORIGIN.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAuthClient } from 'better-auth/client';
 import { browserLikeFetch, CookieJar } from './lib/browser-like-fetch.mjs';
+
+const { createAuthClient } = await import(
+  `${process.env.SPINSTACK_BETTER_AUTH_PACKAGE ?? 'better-auth'}/client`
+);
 
 const baseURL = process.env.SPINSTACK_URL;
 const origin = process.env.SPINSTACK_WEB_ORIGIN ?? 'http://localhost:3001';

@@ -537,4 +537,251 @@ mod tests {
         assert_eq!(res.outcome, Outcome::Anonymous);
         assert_eq!(res.set_cookies.len(), 3);
     }
+
+    mod with_the_cookie_cache {
+        use super::*;
+        use spinstack_cookie_cache::{CacheSettings, KeyRing, SessionCache, Strategy};
+
+        const MAX_AGE_SECS: u64 = 300;
+        const OLD: &str = "older-secret-older-secret-older-secret";
+
+        fn cached_keys(strategy: Strategy) -> SessionKeys {
+            let mut keys = keys();
+            let settings = CacheSettings {
+                strategy,
+                max_age_secs: MAX_AGE_SECS,
+                ..CacheSettings::default()
+            };
+            keys.cache = Some(SessionCache::new(keys.ring.clone(), settings));
+            keys
+        }
+
+        fn resolve_at(
+            store: &mut FakeStore,
+            keys: &SessionKeys,
+            header: &str,
+            now_ms: i64,
+            disable_cookie_cache: bool,
+        ) -> Resolution {
+            let request = ResolveRequest {
+                cookie_header: Some(header),
+                disable_refresh: false,
+                disable_cookie_cache,
+                now_ms,
+                randomness: JweRandomness::from_bytes([9; 32]),
+            };
+            match resolve(store, keys, request) {
+                Ok(resolution) => resolution,
+                Err(e) => panic!("fake store failed: {e}"),
+            }
+        }
+
+        /// The request's cookies after a response's `Set-Cookie` lines.
+        fn after(header: &str, set_cookies: &[SetCookie]) -> String {
+            let mut pairs: Vec<(String, String)> = header
+                .split("; ")
+                .filter_map(|pair| pair.split_once('='))
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect();
+            for cookie in set_cookies {
+                pairs.retain(|(name, _)| *name != cookie.name);
+                if cookie.max_age != Some(0) && !cookie.value.is_empty() {
+                    pairs.push((cookie.name.clone(), cookie.value.clone()));
+                }
+            }
+            pairs
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+
+        fn names(set_cookies: &[SetCookie]) -> Vec<String> {
+            set_cookies
+                .iter()
+                .map(|c| format!("{}{}", c.name, if c.value.is_empty() { "=" } else { "" }))
+                .collect()
+        }
+
+        /// A header carrying a cache written by the store path at `at`.
+        fn with_cache(store: &mut FakeStore, keys: &SessionKeys, at: i64) -> String {
+            let first = resolve_at(store, keys, &cookie(""), at, false);
+            assert_eq!(names(&first.set_cookies), ["better-auth.session_data"]);
+            after(&cookie(""), &first.set_cookies)
+        }
+
+        #[test]
+        fn a_valid_cache_answers_without_the_store_in_every_strategy() {
+            for strategy in [Strategy::Compact, Strategy::Jwt, Strategy::Jwe] {
+                let keys = cached_keys(strategy);
+                let mut store = FakeStore {
+                    rows: vec![stored(NOW - 1000)],
+                    ..FakeStore::default()
+                };
+                let header = with_cache(&mut store, &keys, NOW);
+                assert_eq!(store.lookups, 1);
+                let hit = resolve_at(&mut store, &keys, &header, NOW + 1000, false);
+                assert_eq!(store.lookups, 1, "{strategy}: a hit reads nothing");
+                assert!(hit.set_cookies.is_empty(), "{strategy}");
+                let Outcome::SignedIn(live) = hit.outcome else {
+                    panic!("{strategy}: expected a session");
+                };
+                let expected = stored(NOW - 1000);
+                assert_eq!(Some(live.user), expected.user, "{strategy}");
+                assert_eq!(live.session, expected.session, "{strategy}");
+            }
+        }
+
+        /// Issue #14 item 2: a deleted row stays usable from its cache until exactly
+        /// one max age after the cache was written, never longer.
+        #[test]
+        fn a_revoked_session_lives_at_most_one_max_age() {
+            for strategy in [Strategy::Compact, Strategy::Jwt, Strategy::Jwe] {
+                let keys = cached_keys(strategy);
+                let mut store = FakeStore {
+                    rows: vec![stored(NOW)],
+                    ..FakeStore::default()
+                };
+                let header = with_cache(&mut store, &keys, NOW);
+                store.rows.clear();
+                let window_ms = i64::try_from(MAX_AGE_SECS).unwrap_or_default() * 1000;
+                // The last millisecond of the window (jose counts `exp` itself as past).
+                let last = resolve_at(&mut store, &keys, &header, NOW + window_ms - 1, false);
+                assert!(matches!(last.outcome, Outcome::SignedIn(_)), "{strategy}");
+                // Past the window (jwt/jwe count whole seconds: `exp` is in seconds).
+                let gone = resolve_at(&mut store, &keys, &header, NOW + window_ms + 1000, false);
+                assert_eq!(gone.outcome, Outcome::Anonymous, "{strategy}");
+                assert_eq!(
+                    names(&gone.set_cookies),
+                    [
+                        "better-auth.session_token=",
+                        "better-auth.session_data=",
+                        "better-auth.session_data=",
+                        "better-auth.dont_remember="
+                    ],
+                    "{strategy}"
+                );
+                // A caller that must confirm the session never trusts the cache.
+                let confirmed = resolve_at(&mut store, &keys, &header, NOW + 1, true);
+                assert_eq!(confirmed.outcome, Outcome::Anonymous, "{strategy}");
+            }
+        }
+
+        #[test]
+        fn an_invalid_cache_is_expired_then_rewritten_from_the_store() {
+            let keys = cached_keys(Strategy::Compact);
+            let mut store = FakeStore {
+                rows: vec![stored(NOW)],
+                ..FakeStore::default()
+            };
+            let header = with_cache(&mut store, &keys, NOW);
+            let tampered = header.replacen("session_data=e", "session_data=f", 1);
+            assert_ne!(tampered, header);
+            let res = resolve_at(&mut store, &keys, &tampered, NOW + 1, false);
+            assert!(matches!(res.outcome, Outcome::SignedIn(_)));
+            assert_eq!(store.lookups, 2);
+            assert_eq!(
+                names(&res.set_cookies),
+                ["better-auth.session_data=", "better-auth.session_data"]
+            );
+            // Another session's cache is not this one's.
+            let mut other = stored(NOW);
+            other.session.token = "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvu".into();
+            let mut other_store = FakeStore {
+                rows: vec![other],
+                ..FakeStore::default()
+            };
+            let foreign = format!(
+                "better-auth.session_token={}; {}",
+                signed_cookie_value(SECRET, "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvu"),
+                header.split("; ").nth(1).unwrap_or_default()
+            );
+            let res = resolve_at(&mut other_store, &keys, &foreign, NOW + 1, false);
+            assert_eq!(other_store.lookups, 1, "the foreign cache is not trusted");
+            assert_eq!(names(&res.set_cookies)[0], "better-auth.session_data=");
+        }
+
+        #[test]
+        fn dont_remember_and_disable_refresh_write_no_cache() {
+            let keys = cached_keys(Strategy::Jwt);
+            let mut store = FakeStore {
+                rows: vec![stored(NOW)],
+                ..FakeStore::default()
+            };
+            let header = cookie(&format!(
+                "; better-auth.dont_remember={}",
+                signed_cookie_value(SECRET, "true")
+            ));
+            let res = resolve_at(&mut store, &keys, &header, NOW, false);
+            assert!(matches!(res.outcome, Outcome::SignedIn(_)));
+            assert!(res.set_cookies.is_empty());
+            let request = ResolveRequest {
+                cookie_header: Some(&cookie("")),
+                disable_refresh: true,
+                disable_cookie_cache: false,
+                now_ms: NOW,
+                randomness: JweRandomness::from_bytes([1; 32]),
+            };
+            let res = resolve(&mut store, &keys, request);
+            assert!(res.is_ok_and(|r| r.set_cookies.is_empty()));
+        }
+
+        #[test]
+        fn with_the_cache_off_cache_cookies_are_cleaned_even_without_a_session() {
+            let mut store = FakeStore::default();
+            let header = "better-auth.session_data=x; better-auth.session_data.0=y; other=z";
+            let res = resolve_at(&mut store, &keys(), header, NOW, false);
+            assert_eq!(res.outcome, Outcome::Anonymous);
+            assert_eq!(
+                names(&res.set_cookies),
+                ["better-auth.session_data=", "better-auth.session_data.0="]
+            );
+            // With the cache on and no session cookie: nothing at all.
+            let res = resolve_at(
+                &mut store,
+                &cached_keys(Strategy::Compact),
+                header,
+                NOW,
+                false,
+            );
+            assert!(res.set_cookies.is_empty());
+        }
+
+        #[test]
+        fn cookies_signed_with_an_older_listed_secret_are_accepted_and_re_signed() {
+            let list = format!("2:{SECRET},1:{OLD}");
+            let rotated = SessionKeys {
+                ring: KeyRing::from_list(&list, None).unwrap_or_else(|e| panic!("{e}")),
+                names: CookieNames::new(false),
+                cache: None,
+            };
+            let mut store = FakeStore {
+                rows: vec![stored(NOW)],
+                ..FakeStore::default()
+            };
+            let old = format!(
+                "better-auth.session_token={}",
+                signed_cookie_value(OLD, TOKEN)
+            );
+            let res = resolve_at(&mut store, &rotated, &old, NOW, false);
+            assert!(matches!(res.outcome, Outcome::SignedIn(_)));
+            assert_eq!(
+                res.set_cookies
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>(),
+                [format!(
+                    "{}; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=None",
+                    cookie("")
+                )],
+                "re-signed with the current secret"
+            );
+            // Current cookies are not re-sent.
+            let res = resolve_at(&mut store, &rotated, &cookie(""), NOW, false);
+            assert!(res.set_cookies.is_empty());
+            // Without the old secret in the ring, the old cookie is no session.
+            let res = resolve_at(&mut store, &keys(), &old, NOW, false);
+            assert_eq!(res.outcome, Outcome::Anonymous);
+        }
+    }
 }
