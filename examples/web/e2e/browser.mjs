@@ -6,6 +6,8 @@
 //   SPINSTACK_URL        the app as the browser reaches it, e.g. http://localhost:41234
 //   SPINSTACK_WEB_ORIGIN the site's origin (the app's cors_origin), e.g. http://localhost:41235
 //   SESSION_COOKIE       the session cookie's expected name (default better-auth.session_token)
+//   CACHE_COOKIE         when the app runs with the session cookie cache on: the cache
+//                        cookie's expected name (e.g. __Secure-better-auth.session_data)
 //   ARTIFACTS_DIR        where a failure leaves a screenshot, the page text and the network log
 //
 // On failure it exits 1 after printing what failed and the artifact paths.
@@ -22,6 +24,7 @@ const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const apiUrl = required('SPINSTACK_URL').replace(/\/$/, '');
 const webOrigin = required('SPINSTACK_WEB_ORIGIN').replace(/\/$/, '');
 const sessionCookie = process.env.SESSION_COOKIE ?? 'better-auth.session_token';
+const cacheCookie = process.env.CACHE_COOKIE;
 const artifactsDir = resolve(process.env.ARTIFACTS_DIR ?? join(exampleDir, '../../artifacts/browser'));
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TIMEOUT = 20_000;
@@ -164,6 +167,11 @@ async function scenario(page, context, state) {
     // Cookies are per host, not per port: the page would see a non-HttpOnly one.
     const visible = await page.evaluate(() => document.cookie);
     check(!visible.includes(sessionCookie), `the page's script can read the session cookie: ${visible}`);
+    if (cacheCookie) {
+      const cache = (await context.cookies(apiUrl)).find((c) => c.name === cacheCookie);
+      check(cache, `no ${cacheCookie} cookie stored; cookies: ${JSON.stringify(await context.cookies())}`);
+      check(cache.httpOnly && cache.secure, `${cacheCookie} is not HttpOnly and Secure: ${JSON.stringify(cache)}`);
+    }
   });
 
   await step(state, 'add a todo', async () => {
@@ -197,6 +205,10 @@ async function scenario(page, context, state) {
     await page.getByRole('button', { name: 'Sign Out' }).click();
     await see(signUpHeading, 'Create Account');
     check(!(await storedSessionCookie(context)), 'the session cookie survived sign-out');
+    if (cacheCookie) {
+      const left = (await context.cookies(apiUrl)).filter((c) => c.name.startsWith(cacheCookie));
+      check(left.length === 0, `the cache cookie survived sign-out: ${JSON.stringify(left)}`);
+    }
   });
 
   await step(state, 'signed out, privateData refuses the browser with UNAUTHORIZED', async () => {

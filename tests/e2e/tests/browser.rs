@@ -32,7 +32,14 @@ fn free_port() -> Result<u16> {
 }
 
 /// Runs the browser scenario against `app`, whose `cors_origin` is `web_origin`.
-fn drive_browser(app: &App, web_origin: &str, session_cookie: &str, run: &str) -> Result<()> {
+/// The cookie names the driver checks: the session cookie's, and the cache cookie's
+/// when the app runs with the cookie cache on.
+struct Cookies<'a> {
+    session: &'a str,
+    cache: Option<&'a str>,
+}
+
+fn drive_browser(app: &App, web_origin: &str, cookies: &Cookies<'_>, run: &str) -> Result<()> {
     let dir = repo_root().join("examples/web");
     ensure!(
         dir.join("node_modules").exists(),
@@ -44,12 +51,16 @@ fn drive_browser(app: &App, web_origin: &str, session_cookie: &str, run: &str) -
     );
     let artifacts = repo_root().join("artifacts/browser").join(run);
     let api_url = format!("http://localhost:{}", app.addr.port());
-    let mut child = Command::new("node")
+    let mut command = Command::new("node");
+    if let Some(cache) = cookies.cache {
+        command.env("CACHE_COOKIE", cache);
+    }
+    let mut child = command
         .arg("e2e/browser.mjs")
         .current_dir(&dir)
         .env("SPINSTACK_URL", &api_url)
         .env("SPINSTACK_WEB_ORIGIN", web_origin)
-        .env("SESSION_COOKIE", session_cookie)
+        .env("SESSION_COOKIE", cookies.session)
         .env("ARTIFACTS_DIR", &artifacts)
         .env("CHROMIUM", CHROMIUM)
         .stdin(Stdio::null())
@@ -134,19 +145,19 @@ async fn browser_development(backend: Backend) -> Result<()> {
     let db = TestDb::create(backend).await?;
     let web_origin = format!("http://localhost:{}", free_port()?);
     let app = App::start_with(&db, &variables_with(&db, &[("cors_origin", &web_origin)]))?;
-    drive_browser(
-        &app,
-        &web_origin,
-        "better-auth.session_token",
-        "development",
-    )?;
+    let cookies = Cookies {
+        session: "better-auth.session_token",
+        cache: None,
+    };
+    drive_browser(&app, &web_origin, &cookies, "development")?;
     check_rows(&db, false).await
 }
 
 /// The app in production: `node_env` production (rate limiting on) and an `https://`
 /// `better_auth_url`, so the session cookie is `__Secure-better-auth.session_token` as
-/// on a real deployment. The transport stays plain-HTTP loopback: Chromium accepts
-/// `Secure` (and `__Secure-`) cookies from `http://localhost`, its secure context.
+/// on a real deployment, with the session cookie cache on (jwe, 300 s: issue #14). The
+/// transport stays plain-HTTP loopback: Chromium accepts `Secure` (and `__Secure-`)
+/// cookies from `http://localhost`, its secure context.
 async fn browser_production(backend: Backend) -> Result<()> {
     let db = TestDb::create(backend).await?;
     let web_origin = format!("http://localhost:{}", free_port()?);
@@ -158,15 +169,16 @@ async fn browser_production(backend: Backend) -> Result<()> {
                 ("cors_origin", &web_origin),
                 ("node_env", "production"),
                 ("better_auth_url", "https://localhost:3000"),
+                ("session_cookie_cache_max_age", "300"),
+                ("session_cookie_cache_strategy", "jwe"),
             ],
         ),
     )?;
-    drive_browser(
-        &app,
-        &web_origin,
-        "__Secure-better-auth.session_token",
-        "production",
-    )?;
+    let cookies = Cookies {
+        session: "__Secure-better-auth.session_token",
+        cache: Some("__Secure-better-auth.session_data"),
+    };
+    drive_browser(&app, &web_origin, &cookies, "production")?;
     check_rows(&db, true).await
 }
 
