@@ -33,6 +33,8 @@ pub struct EmailClaims {
     pub update_to: Option<String>,
     /// Which change-email step the token is for.
     pub request_type: Option<String>,
+    /// `userId` (better-auth 1.7.29 binds its tokens to the user's id).
+    pub user_id: Option<String>,
 }
 
 /// A numeric-date claim: absent, or a number (else `Err`).
@@ -71,13 +73,20 @@ pub fn check(payload: &str, now_secs: i64) -> Claims {
         Some(Value::String(value)) => Ok(Some(value.clone())),
         Some(other) => Err(format!("{name} claim {other}")),
     };
-    match (optional("updateTo"), optional("requestType")) {
-        (Ok(update_to), Ok(request_type)) => Claims::Valid(EmailClaims {
+    match (
+        optional("updateTo"),
+        optional("requestType"),
+        optional("userId"),
+    ) {
+        (Ok(update_to), Ok(request_type), Ok(user_id)) => Claims::Valid(EmailClaims {
             email,
             update_to,
             request_type,
+            user_id,
         }),
-        (Err(problem), _) | (_, Err(problem)) => Claims::Malformed(problem),
+        (Err(problem), _, _) | (_, Err(problem), _) | (_, _, Err(problem)) => {
+            Claims::Malformed(problem)
+        }
     }
 }
 
@@ -92,6 +101,7 @@ mod tests {
             email: email.to_owned(),
             update_to: None,
             request_type: None,
+            user_id: None,
         })
     }
 
@@ -143,14 +153,19 @@ mod tests {
         ));
         assert_eq!(
             check(
-                r#"{"email":"ALICE@example.com","updateTo":"x","requestType":"y"}"#,
+                r#"{"email":"ALICE@example.com","updateTo":"x","requestType":"y","userId":"u1"}"#,
                 NOW
             ),
             Claims::Valid(EmailClaims {
                 email: "ALICE@example.com".to_owned(),
                 update_to: Some("x".to_owned()),
                 request_type: Some("y".to_owned()),
+                user_id: Some("u1".to_owned()),
             })
         );
+        assert!(matches!(
+            check(r#"{"email":"a@b.co","userId":7}"#, NOW),
+            Claims::Malformed(_)
+        ));
     }
 }

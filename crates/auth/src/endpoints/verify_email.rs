@@ -1,27 +1,31 @@
 //! `GET /verify-email?token=&callbackURL=` (spec §10.19). With no email sender Better
 //! Auth never mints these tokens, but the endpoint is live and accepts any token signed
-//! with the secret, so it answers as 1.7.5 does:
+//! with the secret, so it answers as better-auth 1.7.29 does:
 //! - the signature (the `session` component, which holds the secret) and the claims
 //!   ([`email_token`](crate::endpoints::email_token)) → `INVALID_TOKEN` /
 //!   `TOKEN_EXPIRED`; an unknown user → `USER_NOT_FOUND`. Each is a 401 JSON error,
 //!   or with a `callbackURL` a 302 to it with `?error=<CODE>` appended;
-//! - success marks the email verified (once) and answers `{"status":true,"user":null}`,
-//!   or a 302 to the `callbackURL` as given;
+//! - a token whose `userId` claim names another user than its email's →
+//!   `INVALID_TOKEN`; success marks the email verified (once) and answers
+//!   `{"status":true,"user":null}`, or a 302 to the `callbackURL` as given;
 //! - a token with `updateTo` (only minted by change-email, which is off) runs the
-//!   change-email steps: `change-email-confirmation` only answers (the mail to the new
-//!   address has no sender), `change-email-verification` and the legacy form change the
-//!   address (verified, resp. unverified), sign the caller in if they were not, and
-//!   answer `{"status":true,"user":{…}}`.
+//!   change-email steps, bound to the token's `userId` (none → `INVALID_TOKEN`, an
+//!   unknown id → `USER_NOT_FOUND`, an address the user no longer has →
+//!   `INVALID_TOKEN`, another signed-in user → `INVALID_USER`):
+//!   `change-email-confirmation` only answers (the mail to the new address has no
+//!   sender), `change-email-verification` changes the address keeping its verification
+//!   state and the legacy form changes it unverified; a signed-in caller's cookies are
+//!   re-sent with the changed user; the answer is `{"status":true,"user":{…}}`.
 
 use serde::Serialize;
 use spinstack_http::Response;
+use spinstack_sessions::SessionWithUser;
 use spinstack_sessions::json::UserJson;
-use spinstack_sessions::{Creation, Owner, SessionRequest, SessionWithUser, User};
 
 use crate::context::AuthContext;
 use crate::endpoints::email_token::{Claims, EmailClaims, check};
 use crate::endpoints::guard::{Caller, caller};
-use crate::endpoints::{Call, client_facts, redirect, unbuildable_url, with_cookies};
+use crate::endpoints::{Call, redirect, unbuildable_url, with_cookies};
 use crate::error::{api_error, internal};
 use crate::store::EmailChange;
 use crate::urls::append_query_params;
@@ -80,14 +84,18 @@ pub fn verify_email(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
         Some(Claims::Malformed(problem)) => return malformed(&problem),
         Some(Claims::Valid(claims)) => claims,
     };
+    if let Some(update_to) = claims.update_to.as_deref().filter(|to| !to.is_empty()) {
+        return change_email(ctx, call, &reply, &claims, update_to);
+    }
     let email = claims.email.to_lowercase();
     let user = match ctx.users.user_by_email(&email) {
         Ok(Some(user)) => user,
         Ok(None) => return reply.error("USER_NOT_FOUND", "User not found"),
         Err(cause) => return internal("verify-email: reading the user", &cause),
     };
-    if let Some(update_to) = claims.update_to.as_deref().filter(|to| !to.is_empty()) {
-        return change_email(ctx, call, &reply, &claims, &user, update_to);
+    // A token bound to another user's id is not this user's (1.7.29).
+    if claims.user_id.as_ref().is_some_and(|id| *id != user.id) {
+        return reply.error("INVALID_TOKEN", "Invalid token");
     }
     if !user.email_verified {
         let change = EmailChange {
@@ -104,15 +112,28 @@ pub fn verify_email(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
     })
 }
 
-/// The change-email steps of a token with `updateTo`.
+/// The change-email steps of a token with `updateTo` (better-auth 1.7.29): the token
+/// must name its user by id, that user must still have the token's address, and a
+/// signed-in caller must be that user.
 fn change_email(
     ctx: &AuthContext<'_>,
     call: &Call<'_>,
     reply: &Reply<'_>,
     claims: &EmailClaims,
-    user: &User,
     update_to: &str,
 ) -> Response {
+    let Some(user_id) = claims.user_id.as_deref() else {
+        return reply.error("INVALID_TOKEN", "Invalid token");
+    };
+    let bound = match ctx.users.user_by_id(user_id) {
+        Ok(Some(user)) => user,
+        Ok(None) => return reply.error("USER_NOT_FOUND", "User not found"),
+        Err(cause) => return internal("verify-email: reading the user", &cause),
+    };
+    // The token's address as signed, against the stored one lower-cased, as upstream.
+    if bound.email.to_lowercase() != claims.email {
+        return reply.error("INVALID_TOKEN", "Invalid token");
+    }
     let (signed_in, mut cookies) = match caller(ctx, call) {
         Ok(Caller::SignedIn(signed_in)) => {
             let cookies = signed_in.cookies.clone();
@@ -121,10 +142,9 @@ fn change_email(
         Ok(Caller::Anonymous(cookies)) => (None, cookies),
         Err(response) => return response,
     };
-    // Compared with the token's address as signed, as upstream does.
     if signed_in
         .as_ref()
-        .is_some_and(|s| s.live.user.email != claims.email)
+        .is_some_and(|s| s.live.user.id != bound.id)
     {
         return with_cookies(reply.error("INVALID_USER", "Invalid user"), &cookies);
     }
@@ -134,10 +154,12 @@ fn change_email(
             // there is no sender.
             return with_cookies(reply.done(&serde_json::json!({ "status": true })), &cookies);
         }
-        Some("change-email-verification") => true,
+        // The new address keeps the verification state of the old one.
+        Some("change-email-verification") => bound.email_verified,
+        // The legacy flow: the address changes at once, unverified.
         _ => false,
     };
-    // `updateUserByEmail` lower-cases the new address (and checks nothing else).
+    // `updateUser` lower-cases the new address (and checks nothing else).
     let new_email = update_to.to_lowercase();
     let change = EmailChange {
         new_email: Some(&new_email),
@@ -145,7 +167,7 @@ fn change_email(
     };
     let updated = match ctx
         .users
-        .update_user_by_email(&user.email, change, ctx.now_ms)
+        .update_user_by_email(&bound.email, change, ctx.now_ms)
     {
         Ok(Some(updated)) => updated,
         Ok(None) => return with_cookies(malformed("the user vanished"), &cookies),
@@ -156,39 +178,23 @@ fn change_email(
             );
         }
     };
-    // The caller's session, or a new one for the token's user, with the updated user
-    // in the cookie cache.
-    let session_cookies = match &signed_in {
-        Some(signed_in) => ctx.sessions.reissue(
-            &SessionWithUser {
-                session: signed_in.live.session.clone(),
-                user: updated.clone(),
-            },
-            call.request.cookie_header().as_deref(),
-        ),
-        None => {
-            let (ip_address, user_agent) = client_facts(call);
-            let request = SessionRequest {
-                user_id: user.id.clone(),
-                remember: None,
-                ip_address,
-                user_agent,
-                cookie_header: call.request.cookie_header(),
-            };
-            match ctx.sessions.create(&request, Owner::Existing(&updated)) {
-                Ok(Creation::Created(_, cookies)) => Ok(cookies),
-                Ok(Creation::EmailTaken) => Err("unexpected email-taken".to_owned()),
-                Err(cause) => Err(cause),
+    // A signed-in caller's cookies carry the changed user (the cookie cache).
+    if let Some(signed_in) = &signed_in {
+        let live = SessionWithUser {
+            session: signed_in.live.session.clone(),
+            user: updated.clone(),
+        };
+        match ctx
+            .sessions
+            .reissue(&live, call.request.cookie_header().as_deref())
+        {
+            Ok(session_cookies) => cookies.extend(session_cookies),
+            Err(cause) => {
+                return with_cookies(
+                    internal("verify-email: setting the session cookies", &cause),
+                    &cookies,
+                );
             }
-        }
-    };
-    match session_cookies {
-        Ok(session_cookies) => cookies.extend(session_cookies),
-        Err(cause) => {
-            return with_cookies(
-                internal("verify-email: setting the session cookies", &cause),
-                &cookies,
-            );
         }
     }
     let body = Verified {
@@ -342,11 +348,62 @@ mod tests {
     }
 
     #[test]
+    fn a_token_bound_to_another_user_verifies_nothing() {
+        let world = world();
+        let foreign = jwt(r#"{"email":"alice@example.com","userId":"u2"}"#, SECRET);
+        assert_eq!(
+            outcome(&verify(&world, &format!("token={foreign}"), None)).1,
+            r#"{"message":"Invalid token","code":"INVALID_TOKEN"}"#
+        );
+        assert!(!world.1.users.borrow()[0].user.email_verified);
+        let own = jwt(r#"{"email":"alice@example.com","userId":"u1"}"#, SECRET);
+        let reply = verify(&world, &format!("token={own}"), None);
+        assert_eq!(outcome(&reply).0, 200);
+        assert!(world.1.users.borrow()[0].user.email_verified);
+    }
+
+    #[test]
     fn change_email_steps() {
         let world = world();
+        let unverified = verify(
+            &world,
+            &format!(
+                "token={}",
+                jwt(
+                    r#"{"email":"alice@example.com","updateTo":"new@example.com","requestType":"change-email-confirmation"}"#,
+                    SECRET,
+                )
+            ),
+            None,
+        );
+        // 1.7.29 binds change-email tokens to a user id: without one, no change.
+        assert_eq!(
+            outcome(&unverified),
+            (
+                401,
+                r#"{"message":"Invalid token","code":"INVALID_TOKEN"}"#.to_owned(),
+                vec![]
+            )
+        );
+        let unknown = jwt(
+            r#"{"email":"alice@example.com","updateTo":"new@example.com","userId":"nobody"}"#,
+            SECRET,
+        );
+        assert_eq!(
+            outcome(&verify(&world, &format!("token={unknown}"), None)).1,
+            r#"{"message":"User not found","code":"USER_NOT_FOUND"}"#
+        );
+        let not_alices = jwt(
+            r#"{"email":"bob@example.com","updateTo":"new@example.com","userId":"u1"}"#,
+            SECRET,
+        );
+        assert_eq!(
+            outcome(&verify(&world, &format!("token={not_alices}"), None)).1,
+            r#"{"message":"Invalid token","code":"INVALID_TOKEN"}"#
+        );
         // Confirmation: nothing changes.
         let confirm = jwt(
-            r#"{"email":"alice@example.com","updateTo":"new@example.com","requestType":"change-email-confirmation"}"#,
+            r#"{"email":"alice@example.com","updateTo":"new@example.com","requestType":"change-email-confirmation","userId":"u1"}"#,
             SECRET,
         );
         let reply = verify(&world, &format!("token={confirm}"), None);
@@ -355,26 +412,22 @@ mod tests {
             (200, r#"{"status":true}"#.to_owned(), vec![])
         );
         assert_eq!(world.1.users.borrow()[0].user.email, "alice@example.com");
-        // Verification, signed out: a session is created, the address changes.
+        // Verification, signed out: the address changes, keeping its verification
+        // state; nobody is signed in (1.7.29 no longer creates a session).
         let change = jwt(
-            r#"{"email":"alice@example.com","updateTo":"New@example.com","requestType":"change-email-verification"}"#,
+            r#"{"email":"alice@example.com","updateTo":"New@example.com","requestType":"change-email-verification","userId":"u1"}"#,
             SECRET,
         );
         let reply = verify(&world, &format!("token={change}"), None);
         let (status, body, cookies) = outcome(&reply);
-        assert_eq!((status, cookies), (200, vec!["session=set"]));
-        assert!(body.starts_with(r#"{"status":true,"user":{"name":"Alice","email":"new@example.com","emailVerified":true,"#), "{body}");
-        let created = world.0.created.borrow();
-        assert_eq!(
-            (created[0].0.user_id.as_str(), created[0].0.remember),
-            ("u1", None)
-        );
-        drop(created);
+        assert_eq!((status, cookies), (200, vec![]));
+        assert!(body.starts_with(r#"{"status":true,"user":{"name":"Alice","email":"new@example.com","emailVerified":false,"#), "{body}");
+        assert!(world.0.created.borrow().is_empty());
         // Signed in as someone else: INVALID_USER.
         let bob = world.1.users.borrow()[1].user.clone();
         world.0.sign_in(&bob, "tok-b", NOW);
         let legacy = jwt(
-            r#"{"email":"new@example.com","updateTo":"x@example.com"}"#,
+            r#"{"email":"new@example.com","updateTo":"x@example.com","userId":"u1"}"#,
             SECRET,
         );
         let reply = verify(&world, &format!("token={legacy}"), Some("tok-b"));
@@ -386,9 +439,13 @@ mod tests {
                 vec![]
             )
         );
-        // Signed in as the token's user (legacy step): same session, unverified address.
+        // Signed in as the token's user (legacy step): same session re-sent with the
+        // changed user, unverified address.
         let mine = jwt(
-            r#"{"email":"bob@example.com","updateTo":"bob2@example.com"}"#,
+            &format!(
+                r#"{{"email":"bob@example.com","updateTo":"bob2@example.com","userId":"{}"}}"#,
+                bob.id
+            ),
             SECRET,
         );
         let reply = verify(&world, &format!("token={mine}"), Some("tok-b"));
@@ -398,5 +455,6 @@ mod tests {
             body.contains(r#""email":"bob2@example.com","emailVerified":false"#),
             "{body}"
         );
+        assert_eq!(world.0.reissued.borrow()[0].user.email, "bob2@example.com");
     }
 }
