@@ -4,12 +4,9 @@
 //! template's configuration.
 
 use anyhow::{Context, Result};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
-use sha2::Sha256;
 use spinstack_e2e::app::{App, SECRET, variables_with};
+use spinstack_e2e::cookies::hs256_jwt;
 use spinstack_e2e::db::{Backend, Dialect, Param, TestDb};
 use spinstack_e2e::http::Reply;
 use spinstack_e2e::now_ms;
@@ -643,19 +640,9 @@ async fn reset_password_with_a_verification_row(backend: Backend) -> Result<()> 
     Ok(())
 }
 
-/// An HS256 JWT signed with `secret`, built here independently of the server.
+/// An HS256 JWT signed with `secret`, built independently of the server.
 fn jwt(payload: &Value, secret: &str) -> Result<String> {
-    let data = format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256"}"#),
-        URL_SAFE_NO_PAD.encode(payload.to_string())
-    );
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())?;
-    mac.update(data.as_bytes());
-    Ok(format!(
-        "{data}.{}",
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-    ))
+    hs256_jwt(payload, secret)
 }
 
 async fn email_verified(db: &TestDb, user_id: &str) -> Result<bool> {

@@ -7,13 +7,9 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
-use sha2::Sha256;
 use spinstack_e2e::app::{App, SECRET, variables_with};
-use spinstack_e2e::cookies::{Jar, signed};
+use spinstack_e2e::cookies::{Jar, hs256_jwt, signed};
 use spinstack_e2e::db::{Backend, TestDb};
 use spinstack_e2e::http::Reply;
 
@@ -265,17 +261,7 @@ async fn a_revoked_session_lasts_no_longer_than_one_max_age(backend: Backend) ->
 
 /// An HS256 JWT signed with `secret`, built independently of the server.
 fn jwt(payload: &Value, secret: &str) -> Result<String> {
-    let data = format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256"}"#),
-        URL_SAFE_NO_PAD.encode(payload.to_string())
-    );
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())?;
-    mac.update(data.as_bytes());
-    Ok(format!(
-        "{data}.{}",
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-    ))
+    hs256_jwt(payload, secret)
 }
 
 fn now_secs() -> i64 {
