@@ -36,8 +36,10 @@ pub use timing::verify_against_dummy;
 pub enum Verification {
     /// The password matches.
     Valid {
-        /// The stored hash is legacy scrypt or Argon2id with weaker parameters than
-        /// [`hash_password`] uses now: store a fresh [`hash_password`] of the password.
+        /// The stored hash is legacy scrypt, or Argon2id with parameters other than the
+        /// ones [`hash_password`] uses now (another of OWASP's equal-strength sets, such
+        /// as the m=19456,t=2 this crate wrote before, or a weaker or costlier one): store
+        /// a fresh [`hash_password`] of the password.
         needs_upgrade: bool,
     },
     /// The password does not match.
@@ -121,7 +123,7 @@ mod tests {
     -> Result<(), Box<dyn std::error::Error>> {
         // Typed with a ligature and fullwidth letters; NFKC makes it "fine pass 12".
         let stored = hash_password("\u{fb01}ne \u{ff50}\u{ff41}ss 12")?;
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(stored.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"));
         let parsed = argon2::PasswordHash::new(&stored)?;
         assert_eq!(parsed.salt.map(|salt| salt.len()), Some(16));
         assert_eq!(parsed.hash.map(|hash| hash.len()), Some(32));

@@ -68,7 +68,7 @@ async fn sign_up_creates_user_account_and_session_atomically(backend: Backend) -
     assert_eq!(row.text(0)?, "ada@example.com");
     assert_eq!(row.text(1)?, "credential");
     assert!(row.bool(2)?);
-    assert!(row.text(3)?.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    assert!(row.text(3)?.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"));
     assert_eq!(row.text(4)?, token);
     assert_eq!(row.text(5)?, "e2e-agent");
     // The peer address Spin reports (no proxy is declared).

@@ -107,7 +107,7 @@ pub fn sign_in_email(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
     response
 }
 
-/// Replaces a legacy or weaker hash after a successful check. A failure only costs
+/// Replaces a legacy hash, or one of other Argon2id parameters, after a successful check. A failure only costs
 /// the upgrade (retried at the next sign-in), never the sign-in.
 fn upgrade_hash(ctx: &AuthContext<'_>, account_id: &str, password: &str) {
     let upgraded = hash_password(password)
