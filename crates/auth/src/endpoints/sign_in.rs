@@ -107,8 +107,9 @@ pub fn sign_in_email(ctx: &AuthContext<'_>, call: &Call<'_>) -> Response {
     response
 }
 
-/// Replaces a legacy hash, or one of other Argon2id parameters, after a successful check. A failure only costs
-/// the upgrade (retried at the next sign-in), never the sign-in.
+/// Replaces a legacy hash, or one of other Argon2id parameters, after a successful
+/// check. A failure only costs the upgrade (retried at the next sign-in), never the
+/// sign-in.
 fn upgrade_hash(ctx: &AuthContext<'_>, account_id: &str, password: &str) {
     let upgraded = hash_password(password)
         .map_err(|e| e.to_string())
