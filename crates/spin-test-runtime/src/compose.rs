@@ -19,6 +19,13 @@
 //! while the parent keeps the real interface. A non-inheriting dependency that imports any
 //! other configuration interface ([`is_configuration_import`]) is refused at start-up; one
 //! that imports none is composed as is (Spin's adapter has nothing to plug either).
+//!
+//! [`compose_for_artifact`] builds the same graph for a component that leaves this runtime
+//! — what `spin registry push` stores, composed by default with the same `spin-compose`
+//! crate as `spin up` (Spin's `crates/oci/src/client.rs`, `assemble_layers_composed`) —
+//! and refuses the one case where the two would differ: a non-inheriting dependency that
+//! imports a configuration interface, which only Spin's adapter can cut off portably.
+//! [`imports`] lists what a (composed) component still imports from its host.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -79,6 +86,23 @@ pub enum Error {
          component if the dependency should share its configuration"
     )]
     DenyAdapterUnsupported {
+        /// The component.
+        component: String,
+        /// The dependency name.
+        dependency: String,
+        /// The configuration import.
+        import: String,
+    },
+    /// Composing for an artifact, a non-inheriting dependency importing a configuration
+    /// interface.
+    #[error(
+        "cannot compose component '{component}' for another host: its dependency '{dependency}' does not inherit \
+         configuration but imports '{import}', which Spin cuts off by plugging its deny-all adapter into the \
+         dependency; spin-test-runtime does not carry that adapter (it denies SQLite by rewiring to interfaces only \
+         it provides). Set `dependencies_inherit_configuration = true` on the component if the dependency should \
+         share its configuration, or compose with `spin registry push`"
+    )]
+    ArtifactNeedsDenyAdapter {
         /// The component.
         component: String,
         /// The dependency name.
@@ -173,7 +197,7 @@ fn parse_import_name(s: &str) -> Option<Name> {
 }
 
 /// Spin's `matches_import`.
-fn matches_import(dependency: &str, import: &str) -> bool {
+pub(crate) fn matches_import(dependency: &str, import: &str) -> bool {
     match (parse_dependency_name(dependency), parse_import_name(import)) {
         (Name::Plain(d), Some(Name::Plain(i))) => d == i,
         (
@@ -203,6 +227,17 @@ struct Prepared {
     export: Option<String>,
 }
 
+/// How a dependency that does not inherit configuration is cut off from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Deny {
+    /// For serving: the SQLite imports are rewired to this runtime's `deny-*` interfaces
+    /// (see the module docs).
+    Rewire,
+    /// For an artifact another host will run ([`compose_for_artifact`]): refused, since
+    /// only Spin's deny-all adapter would cut the dependency off there.
+    Refuse,
+}
+
 /// Composes `component_id`'s binary (`bytes`) with its manifest dependencies.
 /// A component without dependencies is returned unchanged.
 ///
@@ -215,6 +250,36 @@ pub fn compose(
     manifest_dir: &Path,
     component_id: &str,
     bytes: Vec<u8>,
+) -> Result<Vec<u8>> {
+    compose_with(manifest, manifest_dir, component_id, bytes, Deny::Rewire)
+}
+
+/// Composes like [`compose`], for a component that leaves this runtime: what
+/// `spin registry push` (composing by default) puts in the registry, which any Spin host
+/// can run. The same graph as [`compose`], except that a dependency which does not
+/// inherit configuration but imports a configuration interface is refused
+/// ([`Error::ArtifactNeedsDenyAdapter`]) instead of being wired to this runtime's own
+/// `deny-*` interfaces, which no other host provides: Spin plugs its deny-all adapter
+/// there, which this runtime does not carry.
+///
+/// # Errors
+///
+/// As [`compose`], and [`Error::ArtifactNeedsDenyAdapter`].
+pub fn compose_for_artifact(
+    manifest: &Manifest,
+    manifest_dir: &Path,
+    component_id: &str,
+    bytes: Vec<u8>,
+) -> Result<Vec<u8>> {
+    compose_with(manifest, manifest_dir, component_id, bytes, Deny::Refuse)
+}
+
+fn compose_with(
+    manifest: &Manifest,
+    manifest_dir: &Path,
+    component_id: &str,
+    bytes: Vec<u8>,
+    deny_mode: Deny,
 ) -> Result<Vec<u8>> {
     let Some(component) = manifest.components.get(component_id) else {
         return Ok(bytes);
@@ -276,6 +341,19 @@ pub fn compose(
             .map_err(|e| dep_err(format!("{e:#}")))?;
         let world = package.ty();
         let inherits = dep.inherits(component.dependencies_inherit_configuration);
+        if !inherits
+            && deny_mode == Deny::Refuse
+            && let Some(import) = graph.types()[world]
+                .imports
+                .keys()
+                .find(|i| is_configuration_import(i))
+        {
+            return Err(Error::ArtifactNeedsDenyAdapter {
+                component: component_id.to_owned(),
+                dependency: dep_name.clone(),
+                import: import.clone(),
+            });
+        }
         if !inherits
             && let Some(import) = graph.types()[world]
                 .imports
@@ -382,6 +460,24 @@ pub fn compose(
     graph
         .encode(EncodeOptions::default())
         .map_err(|e| graph_err(&e))
+}
+
+/// The import names of a component (its world's imports, in order): what the host, or
+/// a composition, must provide.
+///
+/// # Errors
+///
+/// [`Error::Graph`] when `bytes` is not a component.
+pub fn imports(component_id: &str, bytes: &[u8]) -> Result<Vec<String>> {
+    let mut types = wac_graph::types::Types::default();
+    let package =
+        Package::from_bytes(component_id, None, bytes.to_vec(), &mut types).map_err(|e| {
+            Error::Graph {
+                component: component_id.to_owned(),
+                message: format!("{e:#}"),
+            }
+        })?;
+    Ok(types[package.ty()].imports.keys().cloned().collect())
 }
 
 #[cfg(test)]

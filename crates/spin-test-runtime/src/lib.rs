@@ -16,6 +16,7 @@ mod bindings;
 pub mod compose;
 pub mod manifest;
 pub mod pg;
+pub mod precompose;
 pub mod routes;
 pub mod runtime_config;
 pub mod server;

@@ -1,5 +1,9 @@
 //! `spin-test-runtime [--from <spin.toml>] [--listen <addr:port>] [--state-dir <dir>]
 //! [--runtime-config-file <file>]`: serve an app like `spin up`.
+//!
+//! `spin-test-runtime compose [--from <spin.toml>] --out <dir>`: write the app as
+//! `spin registry push` publishes it — each component composed with its dependencies,
+//! and a manifest without dependency sections (see `precompose`).
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -15,7 +19,62 @@ const USAGE: &str = "usage: spin-test-runtime [--from <spin.toml>] [--listen <ad
                      [--state-dir <dir>] [--runtime-config-file <file>]\n\
                      \x20 --state-dir <dir>              where the default SQLite database lives \
                      (<dir>/sqlite_db.db; \"\" = in memory; default <manifest dir>/.spin)\n\
-                     \x20 --runtime-config-file <file>   Spin runtime config: state_dir, [sqlite_database.<label>]";
+                     \x20 --runtime-config-file <file>   Spin runtime config: state_dir, [sqlite_database.<label>]\n\
+                     \x20      spin-test-runtime compose [--from <spin.toml>] --out <dir>\n\
+                     \x20 compose each component with its dependencies as `spin registry push` does, into \
+                     <dir>/<component>.wasm and <dir>/spin.toml (the app without dependency sections)";
+
+const COMPOSE_USAGE: &str = "usage: spin-test-runtime compose [--from <spin.toml>] --out <dir>";
+
+/// `compose [--from <spin.toml>] --out <dir>`.
+fn compose(args: impl Iterator<Item = String>) -> anyhow::Result<()> {
+    let mut manifest = PathBuf::from("spin.toml");
+    let mut out = None;
+    let mut args = args;
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f.to_owned(), Some(v.to_owned())),
+            None => (arg.clone(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .with_context(|| format!("{flag} needs a value\n{COMPOSE_USAGE}"))
+        };
+        match flag.as_str() {
+            "--from" | "-f" | "--file" => manifest = PathBuf::from(value()?),
+            "--out" | "-o" => out = Some(PathBuf::from(value()?)),
+            "-h" | "--help" => {
+                println!("{COMPOSE_USAGE}");
+                return Ok(());
+            }
+            other => bail!("unknown argument {other:?}\n{COMPOSE_USAGE}"),
+        }
+    }
+    let out = out.with_context(|| format!("--out is required\n{COMPOSE_USAGE}"))?;
+    if manifest.is_dir() {
+        manifest = manifest.join("spin.toml");
+    }
+    let composed = spin_test_runtime::precompose::compose_app(&manifest, &out)
+        .with_context(|| format!("cannot compose the application in {}", manifest.display()))?;
+    let mut stdout = std::io::stdout().lock();
+    for c in &composed {
+        if c.dependencies.is_empty() {
+            writeln!(stdout, "{}: {} (no dependencies)", c.id, c.file.display())?;
+        } else {
+            writeln!(
+                stdout,
+                "{}: {} (composed with {})",
+                c.id,
+                c.file.display(),
+                c.dependencies.join(", ")
+            )?;
+        }
+    }
+    writeln!(stdout, "Wrote {}", out.join("spin.toml").display())?;
+    Ok(())
+}
 
 struct Args {
     manifest: PathBuf,
@@ -93,6 +152,11 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run() -> anyhow::Result<()> {
+    let mut argv = std::env::args().skip(1).peekable();
+    if argv.peek().map(String::as_str) == Some("compose") {
+        argv.next();
+        return compose(argv);
+    }
     let args = parse_args()?;
     // Spin's environment provider reads `.env` relative to the working directory.
     let env = EnvProvider::from_process(std::path::Path::new(".env"));

@@ -531,13 +531,12 @@ fn serves_the_http_fixture_like_spin() -> TestResult {
     Ok(())
 }
 
-#[test]
-fn composes_dependencies_with_inherited_configuration() -> TestResult {
-    let dir = built_fixtures()?;
-    let db = Database::create()?;
-    // The form that runs on Spin 3.6.3 and 4.0.2 alike: a `path` dependency, inheritance
-    // set on the component, and the library kept as a component without a trigger.
-    let manifest = format!(
+/// The consumer fixture with the library as a `path` dependency that inherits its
+/// configuration: the form that runs on Spin 3.6.3 and 4.0.2 alike (a `path`
+/// dependency, inheritance set on the component, and the library kept as a component
+/// without a trigger).
+fn consumer_manifest(dir: &Path) -> String {
+    format!(
         r#"
 spin_manifest_version = 2
 [application]
@@ -561,15 +560,168 @@ source = "{library}"
 "#,
         consumer = dir.join("consumer_fixture.wasm").display(),
         library = dir.join("lib_fixture.wasm").display(),
-    );
-    let rt = start(&manifest, None, &[("SPIN_VARIABLE_DB_URL", &db.url)])
-        .map_err(|(code, err)| format!("runtime exited {code}: {err}"))?;
+    )
+}
+
+#[test]
+fn composes_dependencies_with_inherited_configuration() -> TestResult {
+    let dir = built_fixtures()?;
+    let db = Database::create()?;
+    let rt = start(
+        &consumer_manifest(dir),
+        None,
+        &[("SPIN_VARIABLE_DB_URL", &db.url)],
+    )
+    .map_err(|(code, err)| format!("runtime exited {code}: {err}"))?;
     expect(
         &get(rt.addr, "/by-path?name=bob", &[])?,
         200,
         "bonjour, BOB",
         "path dependency",
     )?;
+    Ok(())
+}
+
+/// Runs `spin-test-runtime compose` on `manifest` (written to a fresh directory) into
+/// `out`; returns the exit status and what it printed on stdout and stderr.
+fn run_compose(manifest: &str, out: &Path) -> Result<(bool, String, String), String> {
+    let app = tempfile::tempdir().map_err(|e| e.to_string())?;
+    std::fs::write(app.path().join("spin.toml"), manifest).map_err(|e| e.to_string())?;
+    let output = Command::new(env!("CARGO_BIN_EXE_spin-test-runtime"))
+        .args(["compose", "--from"])
+        .arg(app.path().join("spin.toml"))
+        .arg("--out")
+        .arg(out)
+        .output()
+        .map_err(|e| e.to_string())?;
+    Ok((
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    ))
+}
+
+#[test]
+fn compose_writes_the_app_as_a_registry_push_does() -> TestResult {
+    let dir = built_fixtures()?;
+    let db = Database::create()?;
+    let out = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let (ok, stdout, stderr) = run_compose(&consumer_manifest(dir), out.path())?;
+    if !ok || stderr.contains("panicked") {
+        return Err(format!("compose failed: {stdout}{stderr}"));
+    }
+    for line in [
+        "consumer: ",
+        "(composed with fixture:greeter)",
+        "library: ",
+        "(no dependencies)",
+    ] {
+        if !stdout.contains(line) {
+            return Err(format!("compose should print {line:?}: {stdout}"));
+        }
+    }
+    let manifest =
+        std::fs::read_to_string(out.path().join("spin.toml")).map_err(|e| e.to_string())?;
+    for absent in [
+        ".dependencies]",
+        "dependencies_inherit_configuration",
+        "lib_fixture",
+        "consumer_fixture",
+    ] {
+        if manifest.contains(absent) {
+            return Err(format!(
+                "the composed manifest mentions {absent:?}: {manifest}"
+            ));
+        }
+    }
+    for present in ["source = \"consumer.wasm\"", "source = \"library.wasm\""] {
+        if !manifest.contains(present) {
+            return Err(format!(
+                "the composed manifest lacks {present:?}: {manifest}"
+            ));
+        }
+    }
+    let library = std::fs::read(dir.join("lib_fixture.wasm")).map_err(|e| e.to_string())?;
+    let copied = std::fs::read(out.path().join("library.wasm")).map_err(|e| e.to_string())?;
+    if library != copied {
+        return Err("a component without dependencies is written unchanged".to_owned());
+    }
+    let composed = std::fs::read(out.path().join("consumer.wasm")).map_err(|e| e.to_string())?;
+    let imports =
+        spin_test_runtime::compose::imports("consumer", &composed).map_err(|e| e.to_string())?;
+    if imports.iter().any(|i| i.starts_with("fixture:")) {
+        return Err(format!(
+            "the composed consumer still imports the library: {imports:?}"
+        ));
+    }
+    if !imports
+        .iter()
+        .any(|i| i.starts_with("fermyon:spin/variables"))
+    {
+        return Err(format!(
+            "the library's variables import is the composed component's: {imports:?}"
+        ));
+    }
+
+    // Served from the composed directory (a later --from wins), it answers as the
+    // uncomposed app does: the library still sees the consumer's variables and hosts.
+    let from = out.path().join("spin.toml").display().to_string();
+    let rt = start_with(
+        "",
+        &[],
+        &[("SPIN_VARIABLE_DB_URL", &db.url)],
+        &["--from", &from],
+    )
+    .map_err(|(code, err)| format!("runtime exited {code}: {err}"))?;
+    expect(
+        &get(rt.addr, "/by-path?name=bob", &[])?,
+        200,
+        "bonjour, BOB",
+        "composed ahead of time",
+    )?;
+    Ok(())
+}
+
+#[test]
+fn compose_refuses_what_only_spins_deny_all_adapter_can_compose() -> TestResult {
+    let dir = built_fixtures()?;
+    // `isolated` does not inherit configuration and its library imports SQLite: served,
+    // this runtime denies that by rewiring to its own interfaces; an artifact for another
+    // host would need Spin's deny-all adapter, so compose refuses.
+    let out = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let (ok, stdout, stderr) = run_compose(&sqlite_manifest(dir, r#"["default"]"#), out.path())?;
+    if ok || stderr.contains("panicked") {
+        return Err(format!("compose should refuse: {stdout}{stderr}"));
+    }
+    for needle in [
+        "component 'isolated'",
+        "does not inherit configuration",
+        "deny-all adapter",
+        "sqlite",
+    ] {
+        if !stderr.contains(needle) {
+            return Err(format!("stderr should mention {needle:?}: {stderr}"));
+        }
+    }
+    if out.path().join("spin.toml").exists() {
+        return Err("no manifest is written for a refused composition".to_owned());
+    }
+
+    // The application's own directory is refused: its spin.toml would be overwritten.
+    let app = tempfile::tempdir().map_err(|e| e.to_string())?;
+    std::fs::write(app.path().join("spin.toml"), consumer_manifest(dir))
+        .map_err(|e| e.to_string())?;
+    let output = Command::new(env!("CARGO_BIN_EXE_spin-test-runtime"))
+        .args(["compose", "--from"])
+        .arg(app.path().join("spin.toml"))
+        .arg("--out")
+        .arg(app.path())
+        .output()
+        .map_err(|e| e.to_string())?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.success() || !stderr.contains("would be overwritten") {
+        return Err(format!("compose into the app's directory: {stderr}"));
+    }
     Ok(())
 }
 

@@ -193,104 +193,7 @@ impl App {
         variables: &[(String, String)],
         env: &[(&str, &str)],
     ) -> anyhow::Result<Self> {
-        let root = repo_root();
-        let mut command = Command::new(runtime_binary()?);
-        command
-            .args(["--from", "spin.toml", "--listen", "127.0.0.1:0"])
-            .current_dir(&root)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        if let Some(dir) = state_dir {
-            command.arg("--state-dir").arg(dir);
-        }
-        for (name, _) in std::env::vars() {
-            if name.starts_with("SPIN_VARIABLE_") {
-                command.env_remove(name);
-            }
-        }
-        for (name, value) in variables {
-            command.env(
-                format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
-                value,
-            );
-        }
-        for (name, value) in env {
-            command.env(name, value);
-        }
-        let mut child = command.spawn().context("starting spin-test-runtime")?;
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        if let Some(pipe) = child.stderr.take() {
-            let sink = Arc::clone(&stderr);
-            std::thread::spawn(move || {
-                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                    eprintln!("[runtime] {line}");
-                    if let Ok(mut lines) = sink.lock() {
-                        lines.push(line);
-                    }
-                }
-            });
-        }
-        let (tx, rx) = mpsc::channel();
-        let stdout = Arc::new(Mutex::new(Vec::new()));
-        if let Some(pipe) = child.stdout.take() {
-            let sink = Arc::clone(&stdout);
-            std::thread::spawn(move || {
-                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                    if let Some(url) = line.trim().strip_prefix("Serving http://") {
-                        let _ = tx.send(url.trim_end_matches('/').to_owned());
-                    }
-                    if let Ok(mut lines) = sink.lock() {
-                        lines.push(line);
-                    }
-                }
-            });
-        }
-        let mut app = Self {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            stderr,
-            stdout,
-            secrets: Mutex::new(Vec::new()),
-        };
-        for (name, value) in variables {
-            match name.as_str() {
-                "better_auth_secret" => app.remember_secret("the signing secret", value),
-                "better_auth_secrets" => {
-                    for entry in value.split(',') {
-                        let secret = entry.split_once(':').map_or(entry, |(_, s)| s);
-                        app.remember_secret("a listed signing secret", secret.trim());
-                    }
-                }
-                "database_url" => {
-                    if let Some(password) = url::Url::parse(value)
-                        .ok()
-                        .and_then(|url| url.password().map(str::to_owned))
-                    {
-                        app.remember_secret("the database password", &password);
-                    }
-                }
-                _ => {}
-            }
-        }
-        // Generous: the debug runtime compiles the components with Cranelift at start-up
-        // (cached afterwards), and parallel tests on two cores start several at once.
-        match rx.recv_timeout(Duration::from_secs(420)) {
-            Ok(addr) => {
-                app.addr = addr
-                    .parse()
-                    .with_context(|| format!("bad address {addr}"))?;
-                Ok(app)
-            }
-            Err(_) => {
-                let status = app.child.try_wait().ok().flatten();
-                std::thread::sleep(Duration::from_millis(200));
-                bail!(
-                    "spin-test-runtime did not start serving (exit status {status:?}); stderr:\n{}",
-                    app.stderr_text()
-                )
-            }
-        }
+        Self::spawn(&repo_root().join("spin.toml"), state_dir, variables, env)
     }
 
     /// Everything the runtime wrote to stderr so far.
@@ -434,6 +337,144 @@ impl Drop for App {
             let leaked = self.leaked_secrets();
             if !leaked.is_empty() {
                 panic!("the runtime's log contains {}", leaked.join(", "));
+            }
+        }
+    }
+}
+
+/// The `spin-test-runtime` binary the tests run (`$SPIN_TEST_RUNTIME`, else the one
+/// cargo built next to the test), for tests that run its other commands.
+///
+/// # Errors
+/// When it is missing.
+pub fn runtime_path() -> anyhow::Result<PathBuf> {
+    runtime_binary()
+}
+
+impl App {
+    /// Starts the app of another manifest — `spin up --from <manifest> [--state-dir
+    /// <state_dir>]`, run from the manifest's directory — with exactly these variables,
+    /// guarding its log like [`App::launch`].
+    ///
+    /// # Errors
+    /// When the runtime is missing, exits, or does not start serving in time.
+    pub fn launch_manifest(
+        manifest: &Path,
+        state_dir: Option<&Path>,
+        variables: &[(String, String)],
+    ) -> anyhow::Result<Self> {
+        Self::spawn(manifest, state_dir, variables, &[])
+    }
+
+    /// Runs `spin-test-runtime --from <manifest>` from the manifest's directory with
+    /// these variables and extra environment, and waits until it serves.
+    fn spawn(
+        manifest: &Path,
+        state_dir: Option<&Path>,
+        variables: &[(String, String)],
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
+        let dir = manifest
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut command = Command::new(runtime_binary()?);
+        command
+            .arg("--from")
+            .arg(manifest.file_name().unwrap_or(manifest.as_os_str()))
+            .args(["--listen", "127.0.0.1:0"])
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(state) = state_dir {
+            command.arg("--state-dir").arg(state);
+        }
+        for (name, _) in std::env::vars() {
+            if name.starts_with("SPIN_VARIABLE_") {
+                command.env_remove(name);
+            }
+        }
+        for (name, value) in variables {
+            command.env(
+                format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
+                value,
+            );
+        }
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().context("starting spin-test-runtime")?;
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        if let Some(pipe) = child.stderr.take() {
+            let sink = Arc::clone(&stderr);
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    eprintln!("[runtime] {line}");
+                    if let Ok(mut lines) = sink.lock() {
+                        lines.push(line);
+                    }
+                }
+            });
+        }
+        let (tx, rx) = mpsc::channel();
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        if let Some(pipe) = child.stdout.take() {
+            let sink = Arc::clone(&stdout);
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    if let Some(url) = line.trim().strip_prefix("Serving http://") {
+                        let _ = tx.send(url.trim_end_matches('/').to_owned());
+                    }
+                    if let Ok(mut lines) = sink.lock() {
+                        lines.push(line);
+                    }
+                }
+            });
+        }
+        let mut app = Self {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            stderr,
+            stdout,
+            secrets: Mutex::new(Vec::new()),
+        };
+        for (name, value) in variables {
+            match name.as_str() {
+                "better_auth_secret" => app.remember_secret("the signing secret", value),
+                "better_auth_secrets" => {
+                    for entry in value.split(',') {
+                        let secret = entry.split_once(':').map_or(entry, |(_, s)| s);
+                        app.remember_secret("a listed signing secret", secret.trim());
+                    }
+                }
+                "database_url" => {
+                    if let Some(password) = url::Url::parse(value)
+                        .ok()
+                        .and_then(|url| url.password().map(str::to_owned))
+                    {
+                        app.remember_secret("the database password", &password);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Generous: the debug runtime compiles the components with Cranelift at start-up
+        // (cached afterwards), and parallel tests on two cores start several at once.
+        match rx.recv_timeout(Duration::from_secs(420)) {
+            Ok(addr) => {
+                app.addr = addr
+                    .parse()
+                    .with_context(|| format!("bad address {addr}"))?;
+                Ok(app)
+            }
+            Err(_) => {
+                let status = app.child.try_wait().ok().flatten();
+                std::thread::sleep(Duration::from_millis(200));
+                bail!(
+                    "spin-test-runtime did not start serving (exit status {status:?}); stderr:\n{}",
+                    app.stderr_text()
+                )
             }
         }
     }

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod composed;
 pub mod cookies;
 pub mod db;
 pub mod fault_proxy;
