@@ -1,6 +1,6 @@
 //! The native rate of sign-in's password check: `verify_password` of a correct
 //! password against a hash made by `hash_password`, both from `spinstack_passwords`,
-//! so the parameters (Argon2id, m=19456 KiB, t=2, p=1) are exactly the app's.
+//! so the parameters (Argon2id, m=7168 KiB, t=5, p=1) are exactly the app's.
 
 use std::time::{Duration, Instant};
 
@@ -94,7 +94,7 @@ mod tests {
         let rate = measure(1, Duration::from_millis(1))?;
         assert!(rate.verifications >= 1);
         assert!(rate.per_second() > 0.0);
-        assert!(parameters().starts_with("argon2id m=19456,t=2,p=1"));
+        assert!(parameters().starts_with("argon2id m=7168,t=5,p=1"));
         Ok(())
     }
 }
