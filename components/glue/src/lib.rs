@@ -16,7 +16,7 @@ mod sessions;
 #[cfg(feature = "todo-store")]
 pub mod todo_store;
 #[cfg(feature = "session-import")]
-pub use sessions::ImportedSessions;
+pub use sessions::{ImportedSessions, NotReady};
 
 use futures_core::Stream;
 use spin_sdk::http::{Fields, IncomingRequest, Method, OutgoingResponse, ResponseOutparam};

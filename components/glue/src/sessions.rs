@@ -12,6 +12,29 @@ use crate::session_bindings::spinstack::session::sessions as wit;
 /// The session component, reached through the component dependency.
 pub struct ImportedSessions;
 
+/// Why the session library is not ready ([`ImportedSessions::check`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotReady {
+    /// A variable is missing or invalid; the message names it, never its value.
+    Configuration(String),
+    /// The database did not answer.
+    Database(String),
+}
+
+impl ImportedSessions {
+    /// Readiness: the session library's variables are valid and the database answers
+    /// one cheap query.
+    ///
+    /// # Errors
+    /// [`NotReady`] saying which check failed.
+    pub fn check() -> Result<(), NotReady> {
+        wit::check().map_err(|error| match error {
+            wit::Error::Configuration(message) => NotReady::Configuration(message),
+            wit::Error::Database(message) => NotReady::Database(message),
+        })
+    }
+}
+
 fn failure(error: wit::Error) -> SessionError {
     match error {
         wit::Error::Configuration(message) => format!("configuration: {message}"),

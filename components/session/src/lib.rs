@@ -18,6 +18,7 @@ use spinstack_sessions::{ResolveRequest, SessionKeys, SessionLifecycle, SessionS
 
 use settings::Settings;
 use spinstack_glue::db::Db;
+use spinstack_sql::Connection;
 use spinstack_storage::{Store, StoreError};
 
 struct Component;
@@ -216,6 +217,14 @@ impl Guest for Component {
             cookie_header.as_deref(),
             |own| except_token.as_deref() != Some(own),
         ))
+    }
+
+    fn check() -> Result<(), Error> {
+        let db = Db::checking_schema_on_failure();
+        settings::load(&db)?;
+        db.query("SELECT 1", &[])
+            .map(drop)
+            .map_err(|e| database(StoreError::new("checking the database", e)))
     }
 
     fn verify_token(token: String) -> Result<Option<String>, Error> {
