@@ -26,13 +26,28 @@
 //! connection is kept until the transaction ends (its `COMMIT` or `ROLLBACK` fails too),
 //! so no statement of it runs on another connection, outside the transaction. None of
 //! this costs the happy path a round trip.
+//!
+//! SQLite is the `sqlite` feature (on by default; its half lives in [`sqlite`]). Without
+//! it the component imports no SQLite interface, for hosts that have none (Fermyon Wasm
+//! Functions; `spin.pg.toml`), and an empty `database_url` is a configuration error
+//! naming the variable.
+
+#[cfg(feature = "sqlite")]
+mod sqlite;
 
 use std::cell::{Cell as Flag, RefCell};
 use std::rc::Rc;
 
-use spin_sdk::{pg3, sqlite};
+use spin_sdk::pg3;
 use spinstack_config::{Config, Database};
 use spinstack_sql::{Cell, Connection, Dialect, Param, Row, SqlError};
+
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteConnection;
+
+/// What an empty `database_url` means in a build without the `sqlite` feature.
+#[cfg(not(feature = "sqlite"))]
+const NO_SQLITE: &str = "Spin variable `database_url` is empty, but this build has no SQLite (built without the `sqlite` feature, as spin.pg.toml does): set database_url to a postgres:// URL";
 
 /// One lazily opened connection to the app's database (opened again after a lost
 /// PostgreSQL connection, see the module documentation).
@@ -40,11 +55,9 @@ pub struct Db {
     backend: Result<Database, String>,
     /// The open connection; `None` until the first statement, or after a lost one.
     opened: RefCell<Option<Rc<Opened>>>,
-    /// Whether this instance has checked the SQLite schema (always true on PostgreSQL,
-    /// which `spinstack-migrate` migrates ahead of time).
-    schema_checked: Flag<bool>,
-    /// Check the schema at the first use (else: before a transaction or after a failure).
-    check_first: bool,
+    /// The SQLite schema checks this instance owes.
+    #[cfg(feature = "sqlite")]
+    schema: sqlite::SchemaCheck,
     /// A transaction is open on the connection (a failure inside it cannot be retried,
     /// and a lost connection is not replaced until it ends).
     in_transaction: Flag<bool>,
@@ -52,6 +65,7 @@ pub struct Db {
 
 enum Opened {
     Postgres(pg3::Connection),
+    #[cfg(feature = "sqlite")]
     Sqlite(SqliteConnection),
 }
 
@@ -69,6 +83,10 @@ impl Db {
         Self::new(false)
     }
 
+    #[cfg_attr(
+        not(feature = "sqlite"),
+        expect(unused_variables, reason = "only SQLite checks a schema")
+    )]
     fn new(check_first: bool) -> Self {
         let backend = Config::new(&crate::variable)
             .database()
@@ -76,78 +94,10 @@ impl Db {
         Self {
             backend,
             opened: RefCell::new(None),
-            schema_checked: Flag::new(false),
-            check_first,
+            #[cfg(feature = "sqlite")]
+            schema: sqlite::SchemaCheck::new(check_first),
             in_transaction: Flag::new(false),
         }
-    }
-
-    /// Brings the SQLite schema up to date; whether it migrated anything. Instances
-    /// racing the first migration wait for each other on SQLite's lock; one that still
-    /// finds it busy after the busy timeout tries again.
-    fn check_schema(&self, connection: &SqliteConnection) -> Result<bool, SqlError> {
-        self.schema_checked.set(true);
-        let mut outcome = spinstack_sqlite_schema::ensure_migrated(connection);
-        for _ in 0..BUSY_RETRIES {
-            match &outcome {
-                Err(e) if is_busy_text(&e.to_string()) => {
-                    outcome = spinstack_sqlite_schema::ensure_migrated(connection);
-                }
-                _ => break,
-            }
-        }
-        match outcome {
-            Ok(spinstack_sqlite_schema::Status::UpToDate) => Ok(false),
-            Ok(spinstack_sqlite_schema::Status::Migrated(_)) => Ok(true),
-            Err(e) if e.is_configuration() => Err(SqlError::Denied(e.to_string())),
-            Err(e) => Err(SqlError::Statement(format!(
-                "migrating the SQLite database: {e}"
-            ))),
-        }
-    }
-
-    /// Runs a statement on SQLite with the schema checks this [`Db`] owes.
-    fn on_sqlite<T>(
-        &self,
-        connection: &SqliteConnection,
-        sql: &str,
-        run: impl Fn() -> Result<T, SqlError>,
-    ) -> Result<T, SqlError> {
-        let keyword = Transaction::of(sql);
-        if !self.schema_checked.get() && keyword == Transaction::Begins {
-            self.check_schema(connection)?;
-        }
-        let run = || {
-            let mut result = run();
-            // Outside a transaction a statement that found the database busy for the
-            // whole busy timeout can simply run again (SQLite skips the busy handler
-            // where waiting could deadlock); inside one, the store rolls back instead.
-            for _ in 0..BUSY_RETRIES {
-                match &result {
-                    Err(e) if is_busy(e) && !self.in_transaction.get() => result = run(),
-                    _ => break,
-                }
-            }
-            result
-        };
-        let result = match run() {
-            Err(failed @ SqlError::Statement(_))
-                if !self.schema_checked.get() && !self.in_transaction.get() =>
-            {
-                // Perhaps the schema is behind (a first run, a new version): bring it
-                // up to date and try once more, or report the statement's own error.
-                if self.check_schema(connection)? {
-                    run()
-                } else {
-                    Err(failed)
-                }
-            }
-            other => other,
-        };
-        if result.is_ok() {
-            self.track_transaction(keyword);
-        }
-        result
     }
 
     /// Notes a transaction opened or closed by a statement that succeeded.
@@ -192,15 +142,10 @@ impl Db {
             Ok(Database::Postgres(url)) => Opened::Postgres(
                 pg3::Connection::open(&loopback_without_tls(url)).map_err(postgres_error)?,
             ),
-            Ok(Database::Sqlite(label)) => {
-                let connection = SqliteConnection(
-                    sqlite::Connection::open(label).map_err(|e| sqlite_error(e, label))?,
-                );
-                if self.check_first {
-                    self.check_schema(&connection)?;
-                }
-                Opened::Sqlite(connection)
-            }
+            #[cfg(feature = "sqlite")]
+            Ok(Database::Sqlite(label)) => Opened::Sqlite(self.open_sqlite(label)?),
+            #[cfg(not(feature = "sqlite"))]
+            Ok(Database::Sqlite(_)) => return Err(SqlError::Denied(NO_SQLITE.to_owned())),
         };
         let opened = Rc::new(opened);
         self.opened.replace(Some(Rc::clone(&opened)));
@@ -223,6 +168,7 @@ impl Connection for Db {
                     self.on_postgres(sql, || connection.query(sql, &postgres_params(params)))?;
                 postgres_rows(&rows.rows)
             }
+            #[cfg(feature = "sqlite")]
             Opened::Sqlite(connection) => {
                 self.on_sqlite(connection, sql, || connection.query(sql, params))
             }
@@ -234,6 +180,7 @@ impl Connection for Db {
             Opened::Postgres(connection) => self
                 .on_postgres(sql, || connection.execute(sql, &postgres_params(params)))
                 .map(drop),
+            #[cfg(feature = "sqlite")]
             Opened::Sqlite(connection) => {
                 self.on_sqlite(connection, sql, || connection.execute(sql, params))
             }
@@ -315,19 +262,6 @@ fn is_connection_lost(error: &pg3::PgError) -> bool {
     }
 }
 
-/// How often a statement or schema check that found SQLite busy runs again.
-const BUSY_RETRIES: usize = 3;
-
-/// Whether SQLite reported its lock as busy. Spin only gives the message text
-/// (`io("database is locked")`), so this reads it: the one place the app does.
-fn is_busy(error: &SqlError) -> bool {
-    matches!(error, SqlError::Statement(message) if is_busy_text(message))
-}
-
-fn is_busy_text(message: &str) -> bool {
-    message.contains("database is locked") || message.contains("database is busy")
-}
-
 fn postgres_error(error: pg3::PgError) -> SqlError {
     match error {
         pg3::PgError::ConnectionFailed(message) if message.contains("not permitted") => {
@@ -389,70 +323,6 @@ fn postgres_cell(value: &pg3::DbValue) -> Result<Cell, SqlError> {
         ),
         other => Cell::Other(format!("{other:?}")),
     })
-}
-
-/// Spin's SQLite connection as a [`Connection`].
-pub struct SqliteConnection(sqlite::Connection);
-
-fn sqlite_error(error: sqlite::Error, label: &str) -> SqlError {
-    match error {
-        sqlite::Error::AccessDenied => SqlError::Denied(format!(
-            "the component may not open SQLite database `{label}`: list it in `sqlite_databases` in spin.toml"
-        )),
-        sqlite::Error::NoSuchDatabase => SqlError::Denied(format!(
-            "SQLite database `{label}` is not defined in the runtime configuration"
-        )),
-        sqlite::Error::InvalidConnection => {
-            SqlError::Unavailable(format!("SQLite database `{label}` could not be opened"))
-        }
-        sqlite::Error::DatabaseFull => SqlError::Statement("the database is full".to_owned()),
-        sqlite::Error::Io(message) => SqlError::Statement(message),
-    }
-}
-
-fn sqlite_value(param: &Param) -> sqlite::Value {
-    match param {
-        Param::Null => sqlite::Value::Null,
-        Param::Text(text) => sqlite::Value::Text(text.clone()),
-        Param::I32(n) => sqlite::Value::Integer(i64::from(*n)),
-        Param::I64(n) | Param::Millis(n) => sqlite::Value::Integer(*n),
-        Param::Bool(b) => sqlite::Value::Integer(i64::from(*b)),
-    }
-}
-
-impl Connection for SqliteConnection {
-    fn dialect(&self) -> Dialect {
-        Dialect::Sqlite
-    }
-
-    fn query(&self, sql: &str, params: &[Param]) -> Result<Vec<Row>, SqlError> {
-        let values: Vec<sqlite::Value> = params.iter().map(sqlite_value).collect();
-        let result = self
-            .0
-            .execute(sql, &values)
-            .map_err(|e| sqlite_error(e, "default"))?;
-        Ok(result
-            .rows
-            .into_iter()
-            .map(|row| {
-                Row(row
-                    .values
-                    .into_iter()
-                    .map(|value| match value {
-                        sqlite::Value::Null => Cell::Null,
-                        sqlite::Value::Integer(n) => Cell::Int(n),
-                        sqlite::Value::Real(x) => Cell::Real(x),
-                        sqlite::Value::Text(text) => Cell::Text(text),
-                        sqlite::Value::Blob(_) => Cell::Other("blob".to_owned()),
-                    })
-                    .collect())
-            })
-            .collect())
-    }
-
-    fn execute(&self, sql: &str, params: &[Param]) -> Result<(), SqlError> {
-        self.query(sql, params).map(drop)
-    }
 }
 
 #[cfg(test)]
