@@ -11,6 +11,7 @@ use spin_sdk::http_component;
 use spinstack_auth::{AuthContext, auth_base_url};
 use spinstack_auth_rules::origin::TrustedOrigins;
 use spinstack_config::{ClientIpSource, Config, ConfigError, NodeEnv};
+use spinstack_glue::noting::{NotingConnection, NotingSessions};
 use spinstack_http::{Request, Response};
 
 /// A failure outside any endpoint as Better Auth's `{"message","code"}` error.
@@ -47,18 +48,21 @@ fn serve(request: &Request) -> Response {
     let settings = match settings() {
         Ok(settings) => settings,
         Err(e) => {
-            eprintln!("auth: {e}");
+            // The request's log line names the variable (once).
+            spinstack_http::request_log::note(spinstack_glue::configuration_failure(&e));
             return protocol_error(500, &e.to_string());
         }
     };
     let db = spinstack_glue::db::Db::from_config();
-    let store = spinstack_storage::Store::new(&db);
+    // Failures noted for the request's log line: configuration or database.
+    let store = spinstack_storage::Store::new(NotingConnection(&db));
+    let sessions = NotingSessions(&spinstack_glue::ImportedSessions);
     let ctx = AuthContext {
         trusted: settings.trusted,
         base_url: settings.base_url,
         production: settings.production,
         client_ip: settings.client_ip,
-        sessions: &spinstack_glue::ImportedSessions,
+        sessions: &sessions,
         users: &store,
         verifications: &store,
         rate_limit: settings
@@ -71,5 +75,13 @@ fn serve(request: &Request) -> Response {
 
 #[http_component]
 async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    spinstack_glue::serve_with_cors(incoming, out, "auth", protocol_error, serve).await;
+    spinstack_glue::serve_with_cors(
+        incoming,
+        out,
+        "auth",
+        protocol_error,
+        spinstack_auth::router::route,
+        serve,
+    )
+    .await;
 }

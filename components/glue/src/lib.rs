@@ -9,6 +9,7 @@
 //! imported `spinstack:session/sessions` interface.
 
 pub mod db;
+pub mod noting;
 #[cfg(feature = "session-import")]
 mod session_bindings;
 #[cfg(feature = "session-import")]
@@ -25,6 +26,7 @@ use spinstack_http::body_limit::{LimitedBody, MAX_BODY_BYTES, TOO_LARGE_MESSAGE}
 use spinstack_http::header_limit::{
     HEADERS_TOO_LARGE_MESSAGE, MAX_HEADER_BYTES, headers_too_large,
 };
+use spinstack_http::request_log::{self, Failure, RequestLine, RouteTemplate};
 use spinstack_http::{Request, Response};
 
 /// Why the body of a request was not read.
@@ -139,36 +141,81 @@ pub fn now_millis() -> i64 {
         })
 }
 
+/// The Spin variable a configuration error names, for the request log.
+pub fn configuration_failure(error: &spinstack_config::ConfigError) -> Failure {
+    use spinstack_config::ConfigError;
+    match error {
+        ConfigError::Missing(name)
+        | ConfigError::Invalid { name, .. }
+        | ConfigError::Unavailable { name, .. } => Failure::configuration(name),
+    }
+}
+
 /// The request cycle every HTTP component shares: read the request's head, refuse to
 /// serve production without a secret, load the CORS policy from `cors_origin`, answer
 /// preflights, refuse headers over their limit (`431`,
 /// [`spinstack_http::header_limit`]), read the body under its limit ([`read_body`]), run
 /// `handler` for everything else and add the CORS headers (to the refusals too, so a
 /// browser can read them). `protocol_error` renders a message as the component's
-/// protocol error (for a broken configuration, which is logged; headers over the limit:
-/// `431`; an unreadable body: `400`, one over the limit: `413`).
+/// protocol error (for a broken configuration; headers over the limit: `431`; an
+/// unreadable body: `400`, one over the limit: `413`).
+///
+/// Every request, whatever its answer, ends with one JSON line on stderr
+/// ([`spinstack_http::request_log`], `docs/logs.md`): its route as `route` names it
+/// (a template, never the path as sent), its status and duration, and for a failure
+/// its kind — a configuration error names its variable there, once.
 pub async fn serve_with_cors(
     incoming: IncomingRequest,
     out: ResponseOutparam,
     component: &str,
     protocol_error: fn(u16, &str) -> Response,
+    route: impl FnOnce(&Request) -> RouteTemplate,
     handler: impl FnOnce(&Request) -> Response,
 ) {
+    let started = std::time::Instant::now();
+    // A fresh instance serves each request; start clean all the same.
+    let _ = request_log::take_noted();
     let mut request = request_head(&incoming);
+    let route = route(&request);
+    let response = respond(incoming, &mut request, component, protocol_error, handler).await;
+    let line = RequestLine::new(
+        component,
+        &request.method,
+        route,
+        &response,
+        request_log::take_noted(),
+    );
+    send_response(out, response).await;
+    line.finished(
+        request_log::unix_millis_now(),
+        started.elapsed().as_micros(),
+    )
+    .write();
+}
+
+/// The response of [`serve_with_cors`], with the request's body read into `request`.
+async fn respond(
+    incoming: IncomingRequest,
+    request: &mut Request,
+    component: &str,
+    protocol_error: fn(u16, &str) -> Response,
+    handler: impl FnOnce(&Request) -> Response,
+) -> Response {
     let config = spinstack_config::Config::new(&variable);
     // Production without a secret: no route may serve (spec sqlite-and-deploy.md §3.2).
-    // Only the session component uses the secret; this checks that it is set.
+    // Only the session component uses the secret; this checks that it is set. The
+    // request's log line names the variable.
     if let Err(e @ spinstack_config::ConfigError::Missing(_)) =
         config.secret_present_in_production()
     {
-        eprintln!("{component}: {e}");
-        return send_response(out, protocol_error(500, &e.to_string())).await;
+        request_log::note(configuration_failure(&e));
+        return protocol_error(500, &e.to_string());
     }
     let cors = match config.cors_origins() {
         Ok(origins) => spinstack_cors::CorsPolicy::new(origins),
         Err(e) => {
-            eprintln!("{component}: {e}");
-            return send_response(out, protocol_error(500, &e.to_string())).await;
+            request_log::note(configuration_failure(&e));
+            return protocol_error(500, &e.to_string());
         }
     };
     if headers_too_large(&request.headers) {
@@ -178,16 +225,16 @@ pub async fn serve_with_cors(
             request.method
         );
         let mut response = protocol_error(431, HEADERS_TOO_LARGE_MESSAGE);
-        cors.apply(&request, &mut response);
-        return send_response(out, response).await;
+        cors.apply(request, &mut response);
+        return response;
     }
-    if spinstack_cors::CorsPolicy::is_preflight(&request) {
-        return send_response(out, cors.preflight(&request)).await;
+    if spinstack_cors::CorsPolicy::is_preflight(request) {
+        return cors.preflight(request);
     }
-    let mut response = match read_body(incoming, &request).await {
+    let mut response = match read_body(incoming, request).await {
         Ok(body) => {
             request.body = body;
-            handler(&request)
+            handler(request)
         }
         Err(BodyError::TooLarge) => {
             // Never the path: it may carry a token.
@@ -202,6 +249,6 @@ pub async fn serve_with_cors(
             protocol_error(400, "Unreadable request body")
         }
     };
-    cors.apply(&request, &mut response);
-    send_response(out, response).await;
+    cors.apply(request, &mut response);
+    response
 }

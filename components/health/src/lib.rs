@@ -15,6 +15,7 @@ use spin_sdk::http_component;
 use spinstack_config::Config;
 use spinstack_glue::{ImportedSessions, NotReady, request_head, send_response, variable};
 use spinstack_http::Response;
+use spinstack_http::request_log::{self, Failure, RequestLine, RouteTemplate};
 
 /// The check that failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +61,9 @@ fn json(status: u16, body: &serde_json::Value) -> Response {
 
 #[http_component]
 async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    let started = std::time::Instant::now();
     let request = request_head(&incoming);
+    let mut noted = None;
     let response = if request.method != "GET" && request.method != "HEAD" {
         json(405, &serde_json::json!({ "status": "method not allowed" }))
             .with_header("allow", "GET, HEAD")
@@ -69,6 +72,11 @@ async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
             Ok(()) => json(200, &serde_json::json!({ "status": "ok" })),
             Err((failed, reason)) => {
                 eprintln!("health: {} check failed: {reason}", failed.name());
+                let otherwise = match failed {
+                    Failed::Configuration => Failure::Configuration(None),
+                    Failed::Database => Failure::Database,
+                };
+                noted = Some(Failure::classify(&reason, otherwise));
                 json(
                     503,
                     &serde_json::json!({ "status": "unavailable", "failed": failed.name() }),
@@ -76,5 +84,18 @@ async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
             }
         }
     };
+    // The request's JSON line (docs/logs.md), as every HTTP component writes one.
+    let line = RequestLine::new(
+        "health",
+        &request.method,
+        RouteTemplate::fixed("/api/health"),
+        &response,
+        noted,
+    );
     send_response(out, response).await;
+    line.finished(
+        request_log::unix_millis_now(),
+        started.elapsed().as_micros(),
+    )
+    .write();
 }

@@ -9,7 +9,9 @@ use spin_sdk::http_component;
 use spinstack_api::router;
 use spinstack_config::Config;
 use spinstack_cookies::CookieNames;
+use spinstack_glue::noting::with_noting;
 use spinstack_glue::todo_store::with_api_services;
+use spinstack_http::request_log::RouteTemplate;
 use spinstack_http::{Request, Response};
 use spinstack_orpc::{OrpcError, openapi, rpc};
 
@@ -33,11 +35,28 @@ fn serve(request: &Request) -> Response {
         return docs;
     }
     with_api_services(|services| {
-        spinstack_api::rest::handle(request, router(), services).unwrap_or_else(rpc::unmatched)
+        with_noting(services, |services| {
+            spinstack_api::rest::handle(request, router(), services).unwrap_or_else(rpc::unmatched)
+        })
     })
+}
+
+/// The request's route for its log line: a procedure's, the reference page's
+/// (`/api-reference`), the document's (`/api-reference/spec.json`), else
+/// `/api-reference/*` (or `unmatched` outside the mount).
+fn route(request: &Request) -> RouteTemplate {
+    if let Some(route) = spinstack_api::rest::route(request, router()) {
+        return route;
+    }
+    match rpc::mount_path(openapi::PREFIX, &request.path).as_deref() {
+        Some("/") => RouteTemplate::fixed(openapi::PREFIX),
+        Some("/spec.json") => RouteTemplate::under(openapi::PREFIX, "/spec.json"),
+        Some(_) => RouteTemplate::fixed("/api-reference/*"),
+        None => RouteTemplate::UNMATCHED,
+    }
 }
 
 #[http_component]
 async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    spinstack_glue::serve_with_cors(incoming, out, "openapi", protocol_error, serve).await;
+    spinstack_glue::serve_with_cors(incoming, out, "openapi", protocol_error, route, serve).await;
 }

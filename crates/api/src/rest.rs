@@ -3,6 +3,7 @@
 //! any other method or path is the plain `404 Not Found`. (The OpenAPI document and
 //! the reference page are served by the same mount; see the openapi component.)
 
+use spinstack_http::request_log::RouteTemplate;
 use spinstack_http::{Request, Response};
 use spinstack_orpc::{openapi, rpc};
 
@@ -30,11 +31,38 @@ pub fn handle(request: &Request, router: &Router, services: Services<'_>) -> Opt
     Some(with_cookies(response, ctx.take_set_cookies()))
 }
 
+/// The route of a procedure call under `/api-reference` for the request log
+/// (`/api-reference/todo/toggle`, whatever the method), `None` when no procedure has
+/// the path (the document, the page or a miss: the component names those). Never the
+/// path as sent.
+pub fn route(request: &Request, router: &Router) -> Option<RouteTemplate> {
+    let path = rpc::mount_path(openapi::PREFIX, &request.path)?;
+    let procedure = router.find_http(&path)?;
+    Some(RouteTemplate::procedure(openapi::PREFIX, procedure.path()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::procedures::router;
     use crate::testing::{FixedSessions, MemoryTodos};
+
+    #[test]
+    fn route_templates_never_hold_the_path() {
+        let at = |method: &str, path: &str| {
+            route(&Request::new(method, path), router()).map(|route| route.to_string())
+        };
+        assert_eq!(
+            at("POST", "/api-reference/todo/delete"),
+            Some("/api-reference/todo/delete".to_owned())
+        );
+        assert_eq!(
+            at("GET", "/api-reference/healthCheck?x=1"),
+            Some("/api-reference/healthCheck".to_owned())
+        );
+        assert_eq!(at("POST", "/api-reference/todo/12345"), None);
+        assert_eq!(at("GET", "/api-reference"), None);
+    }
 
     #[test]
     fn calls_and_misses() {

@@ -4,6 +4,7 @@
 //! any `Set-Cookie` of a session refresh. Paths outside the mounts get the original
 //! server's own answers (`GET /` → `OK`, else `404 NOT_FOUND`).
 
+use spinstack_http::request_log::RouteTemplate;
 use spinstack_http::{Request, Response, fallback};
 use spinstack_orpc::{OrpcError, openapi, rpc};
 
@@ -39,6 +40,21 @@ pub fn handle(request: &Request, router: &Router, services: Services<'_>) -> Res
         Err(error) => rpc::failure(&error),
     };
     with_cookies(response, ctx.take_set_cookies())
+}
+
+/// The route of a request to the `rpc` component for the request log: the procedure's
+/// template (`/rpc/todo/toggle`), `/rpc/*` for another path under the mount, `/` for
+/// the root and `unmatched` for the rest. Never the path as sent.
+pub fn route(request: &Request, router: &Router) -> RouteTemplate {
+    match rpc::mount_path(rpc::PREFIX, &request.path) {
+        Some(path) => router
+            .find_http(&path)
+            .map_or(RouteTemplate::fixed("/rpc/*"), |procedure| {
+                RouteTemplate::procedure(rpc::PREFIX, procedure.path())
+            }),
+        None if request.path == "/" => RouteTemplate::fixed("/"),
+        None => RouteTemplate::UNMATCHED,
+    }
 }
 
 /// Appends `Set-Cookie` lines.
@@ -141,6 +157,19 @@ mod tests {
             .0,
             400
         );
+    }
+
+    #[test]
+    fn route_templates_never_hold_the_path() {
+        let at = |path: &str| route(&Request::new("POST", path), router()).to_string();
+        assert_eq!(at("/rpc/todo/toggle"), "/rpc/todo/toggle");
+        assert_eq!(at("/rpc/todo/toggle/?data=x"), "/rpc/todo/toggle");
+        assert_eq!(at("/rpc/privateData"), "/rpc/privateData");
+        assert_eq!(at("/rpc/todo/12345"), "/rpc/*");
+        assert_eq!(at("/rpc"), "/rpc/*");
+        assert_eq!(at("/rpcx/12345"), "unmatched");
+        assert_eq!(at("/"), "/");
+        assert_eq!(at("/some/12345"), "unmatched");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 use spinstack_auth_rules::client_ip::client_ip;
 use spinstack_auth_rules::endpoint;
+use spinstack_http::request_log::RouteTemplate;
 use spinstack_http::{Request, Response, fallback};
 
 use crate::context::AuthContext;
@@ -71,6 +72,35 @@ pub fn handle(request: &Request, ctx: &AuthContext<'_>) -> Response {
     }
 }
 
+/// The route of `request` for the request log: the endpoint's template under
+/// [`BASE_PATH`] (`/api/auth/reset-password/:token`, whatever the method, so a `405`
+/// names its route too), `/api/auth/*` for any other path under the mount, and `/` or
+/// `unmatched` outside it. Never the path as sent.
+pub fn route(request: &Request) -> RouteTemplate {
+    let Some(rest) = request
+        .path
+        .strip_prefix(BASE_PATH)
+        .filter(|rest| rest.starts_with('/'))
+    else {
+        return outside_the_mounts(request);
+    };
+    [request.method.as_str(), "GET", "POST"]
+        .into_iter()
+        .find_map(|method| endpoint::find(method, rest))
+        .map_or(RouteTemplate::fixed("/api/auth/*"), |endpoint| {
+            RouteTemplate::under(BASE_PATH, endpoint.path)
+        })
+}
+
+/// The route of a path no mount claims: `/` (the original's `OK`), else `unmatched`.
+pub fn outside_the_mounts(request: &Request) -> RouteTemplate {
+    if request.path == "/" {
+        RouteTemplate::fixed("/")
+    } else {
+        RouteTemplate::UNMATCHED
+    }
+}
+
 /// The segment of `path` where `pattern` has its `:name` parameter, as sent.
 fn path_param(pattern: &str, path: &str) -> Option<String> {
     pattern
@@ -111,6 +141,25 @@ mod tests {
             (405, b"Method Not Allowed".to_vec())
         );
         assert_eq!(call("GET", "/api/auth"), (404, b"NOT_FOUND".to_vec()));
+    }
+
+    #[test]
+    fn route_templates_never_hold_the_path() {
+        let at = |method: &str, path: &str| route(&Request::new(method, path)).to_string();
+        assert_eq!(
+            at("POST", "/api/auth/sign-in/email?x=secret"),
+            "/api/auth/sign-in/email"
+        );
+        assert_eq!(at("GET", "/api/auth/get-session"), "/api/auth/get-session");
+        assert_eq!(at("PUT", "/api/auth/get-session"), "/api/auth/get-session");
+        assert_eq!(
+            at("GET", "/api/auth/reset-password/live-token-value"),
+            "/api/auth/reset-password/:token"
+        );
+        assert_eq!(at("GET", "/api/auth/nope-secret"), "/api/auth/*");
+        assert_eq!(at("GET", "/api/auth"), "unmatched");
+        assert_eq!(at("GET", "/"), "/");
+        assert_eq!(at("GET", "/elsewhere"), "unmatched");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod body_limit;
 pub mod fallback;
 pub mod header_limit;
 mod request;
+pub mod request_log;
 mod response;
 
 pub use request::Request;

@@ -15,6 +15,15 @@ fn answer(reply: &Reply) -> (u16, String) {
     (reply.status, reply.text())
 }
 
+/// The request lines (docs/logs.md) the health component wrote.
+fn health_lines(app: &App) -> Vec<serde_json::Value> {
+    app.stderr_text()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|line| line["component"] == "health")
+        .collect()
+}
+
 const UNAVAILABLE_CONFIGURATION: &str = r#"{"status":"unavailable","failed":"configuration"}"#;
 
 async fn health_reports_configuration_and_database(backend: Backend) -> Result<()> {
@@ -36,6 +45,12 @@ async fn health_reports_configuration_and_database(backend: Backend) -> Result<(
         (200, "OK".into())
     );
     assert_eq!(app.request("GET", "/api/healthz", &[], b"")?.status, 404);
+    let lines = health_lines(&app);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(
+        (&lines[0]["route"], &lines[0]["status"], &lines[0]["method"]),
+        (&"/api/health".into(), &200.into(), &"GET".into())
+    );
     drop(app);
 
     // Invalid variables, read by the HTTP components or by the session library: 503
@@ -85,6 +100,9 @@ async fn an_unreachable_database_is_reported() -> Result<()> {
         )
     );
     assert!(app.stderr_shows("health: database check failed"));
+    let lines = health_lines(&app);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["error"], "database");
     Ok(())
 }
 

@@ -63,7 +63,15 @@ fn serve(request: &Request) -> Response {
 
 #[http_component]
 async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
-    spinstack_glue::serve_with_cors(incoming, out, "rpc", protocol_error, serve).await;
+    spinstack_glue::serve_with_cors(
+        incoming,
+        out,
+        "rpc",
+        protocol_error,
+        |r| spinstack_api::rpc::route(r, router()),
+        serve,
+    )
+    .await;
 }
 
 #[cfg(test)]
