@@ -12,7 +12,7 @@ mod wit_convert;
 use bindings::exports::spinstack::session::sessions::{
     Creation, Error, Guest, NewSession, Owner, Resolution, ResolveOptions, Session, SessionWithUser,
 };
-use spinstack_cookie_cache::JweRandomness;
+use spinstack_cookie_cache::{JweRandomness, Strategy};
 use spinstack_sessions::create::{self, remembered, session_and_cache_cookies};
 use spinstack_sessions::{ResolveRequest, SessionKeys, SessionLifecycle, SessionStore, resolve};
 
@@ -57,11 +57,19 @@ fn random(
     generated.map_err(|e| Error::Database(format!("generating a {kind}: {e}")))
 }
 
-/// Fresh bytes for a jwe cache write (the other strategies ignore them).
-fn jwe_randomness() -> Result<JweRandomness, Error> {
+/// Fresh bytes for a jwe cache write, drawn from the OS only when the cache is on with
+/// the jwe strategy: the others never read them, so a session request without a jwe
+/// cache makes no random-number call for them.
+fn jwe_randomness(keys: &SessionKeys) -> Result<JweRandomness, Error> {
     let mut bytes = [0; 32];
-    spinstack_ids::fill_random(&mut bytes)
-        .map_err(|e| Error::Database(format!("generating a cache IV: {e}")))?;
+    if keys
+        .cache
+        .as_ref()
+        .is_some_and(|cache| cache.settings().strategy == Strategy::Jwe)
+    {
+        spinstack_ids::fill_random(&mut bytes)
+            .map_err(|e| Error::Database(format!("generating a cache IV: {e}")))?;
+    }
     Ok(JweRandomness::from_bytes(bytes))
 }
 
@@ -90,7 +98,7 @@ impl Guest for Component {
             disable_refresh: options.disable_refresh,
             disable_cookie_cache: options.disable_cookie_cache,
             now_ms: spinstack_glue::now_millis(),
-            randomness: jwe_randomness()?,
+            randomness: jwe_randomness(&settings.keys)?,
         };
         let resolution = resolve(&mut store, &settings.keys, request).map_err(database)?;
         Ok(wit_convert::resolution(resolution))
@@ -143,7 +151,7 @@ impl Guest for Component {
             remember,
             request.cookie_header.as_deref(),
             now_ms,
-            &jwe_randomness()?,
+            &jwe_randomness(&settings.keys)?,
         );
         Ok(Creation::Created(wit_convert::created(
             live.session,
@@ -177,7 +185,7 @@ impl Guest for Component {
             remember,
             cookie_header.as_deref(),
             spinstack_glue::now_millis(),
-            &jwe_randomness()?,
+            &jwe_randomness(&settings.keys)?,
         )))
     }
 

@@ -90,14 +90,16 @@ pub fn resolve<S: SessionStore>(
     let Some(token) = keys.session_token(header) else {
         return Ok(Resolution::anonymous(set_cookies));
     };
-    let dont_remember = keys.has_dont_remember(header);
+    // Verified once: whether it is there, and whether an older secret signed it.
+    let dont_remember_cookie = keys.verified_cookie(header, &keys.names.dont_remember);
+    let dont_remember = dont_remember_cookie.is_some();
     // Steps 7, 9 and 10: a valid cache answers; an invalid one is expired.
     if let (Some(cache), Some(raw), false) = (&keys.cache, &raw_cache, request.disable_cookie_cache)
     {
         match cache.read(raw, &token.value, request.now_ms) {
             CacheRead::Hit(hit) => {
                 let live = cache::live_from(hit.data);
-                let resigned = resign(keys, &token, dont_remember, header);
+                let resigned = resign(keys, &token, dont_remember_cookie.as_ref(), header);
                 return Ok(Resolution::signed_in(live, resigned));
             }
             CacheRead::Fallback(_) => {
@@ -126,7 +128,7 @@ pub fn resolve<S: SessionStore>(
         return Ok(Resolution::anonymous(keys.names.clearing_sequence(header)));
     };
     if dont_remember || request.disable_refresh {
-        set_cookies.extend(resign(keys, &token, dont_remember, header));
+        set_cookies.extend(resign(keys, &token, dont_remember_cookie.as_ref(), header));
         return Ok(Resolution::signed_in(live, set_cookies));
     }
     if refresh_due(live.session.expires_at, request.now_ms) {
@@ -146,7 +148,7 @@ pub fn resolve<S: SessionStore>(
             max_age: Some(COOKIE_MAX_AGE_SECS),
         });
     } else {
-        set_cookies.extend(resign(keys, &token, dont_remember, header));
+        set_cookies.extend(resign(keys, &token, dont_remember_cookie.as_ref(), header));
     }
     set_cookies.extend(cache::write(
         keys,
@@ -164,17 +166,14 @@ pub fn resolve<S: SessionStore>(
 fn resign(
     keys: &SessionKeys,
     token: &Verified<String>,
-    dont_remember: bool,
+    dont_remember: Option<&Verified<String>>,
     cookie_header: Option<&str>,
 ) -> Vec<SetCookie> {
-    let dont_remember_is_old = dont_remember
-        && keys
-            .verified_cookie(cookie_header, &keys.names.dont_remember)
-            .is_some_and(|verified| !verified.key.is_current());
+    let dont_remember_is_old = dont_remember.is_some_and(|verified| !verified.key.is_current());
     if token.key.is_current() && !dont_remember_is_old {
         return Vec::new();
     }
-    session_cookies(keys, &token.value, !dont_remember, cookie_header)
+    session_cookies(keys, &token.value, dont_remember.is_none(), cookie_header)
 }
 
 #[cfg(test)]
