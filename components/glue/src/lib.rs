@@ -185,6 +185,18 @@ pub async fn serve_with_cors(
         &response,
         request_log::take_noted(),
     );
+    send_logged(out, response, line, started).await;
+}
+
+/// Sends `response`, then writes the request's log `line` with the time since
+/// `started` (so the duration includes sending): the end of every HTTP component's
+/// request, through [`serve_with_cors`] or not.
+pub async fn send_logged(
+    out: ResponseOutparam,
+    response: Response,
+    line: RequestLine,
+    started: std::time::Instant,
+) {
     send_response(out, response).await;
     line.finished(
         request_log::unix_millis_now(),

@@ -13,9 +13,9 @@
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;
 use spinstack_config::Config;
-use spinstack_glue::{ImportedSessions, NotReady, request_head, send_response, variable};
+use spinstack_glue::{ImportedSessions, NotReady, request_head, send_logged, variable};
 use spinstack_http::Response;
-use spinstack_http::request_log::{self, Failure, RequestLine, RouteTemplate};
+use spinstack_http::request_log::{Failure, RequestLine, RouteTemplate};
 
 /// The check that failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,10 +92,5 @@ async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
         &response,
         noted,
     );
-    send_response(out, response).await;
-    line.finished(
-        request_log::unix_millis_now(),
-        started.elapsed().as_micros(),
-    )
-    .write();
+    send_logged(out, response, line, started).await;
 }
