@@ -26,25 +26,66 @@ const USAGE: &str = "usage: spin-test-runtime [--from <spin.toml>] [--listen <ad
 
 const COMPOSE_USAGE: &str = "usage: spin-test-runtime compose [--from <spin.toml>] --out <dir>";
 
+/// Command-line flags as `--flag value` or `--flag=value`, the way both commands take
+/// them.
+struct Flags<I> {
+    args: I,
+    usage: &'static str,
+    /// The value written after `=` in the current flag, if any.
+    inline: Option<String>,
+}
+
+impl<I: Iterator<Item = String>> Flags<I> {
+    fn new(args: I, usage: &'static str) -> Self {
+        Self {
+            args,
+            usage,
+            inline: None,
+        }
+    }
+
+    /// The next flag's name.
+    fn next_flag(&mut self) -> Option<String> {
+        let arg = self.args.next()?;
+        Some(match arg.split_once('=') {
+            Some((flag, value)) => {
+                self.inline = Some(value.to_owned());
+                flag.to_owned()
+            }
+            None => {
+                self.inline = None;
+                arg
+            }
+        })
+    }
+
+    /// The current flag's value: after its `=`, else the next argument.
+    fn value(&mut self, flag: &str) -> anyhow::Result<String> {
+        self.inline
+            .take()
+            .or_else(|| self.args.next())
+            .with_context(|| format!("{flag} needs a value\n{}", self.usage))
+    }
+}
+
+/// `spin up --from <dir>` reads the directory's spin.toml.
+fn manifest_file(manifest: PathBuf) -> PathBuf {
+    if manifest.is_dir() {
+        manifest.join("spin.toml")
+    } else {
+        manifest
+    }
+}
+
 /// `compose [--from <spin.toml>] --out <dir>`.
 fn compose(args: impl Iterator<Item = String>) -> anyhow::Result<()> {
     let mut manifest = PathBuf::from("spin.toml");
     let mut out = None;
-    let mut args = args;
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) => (f.to_owned(), Some(v.to_owned())),
-            None => (arg.clone(), None),
-        };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .with_context(|| format!("{flag} needs a value\n{COMPOSE_USAGE}"))
-        };
+    let mut flags = Flags::new(args, COMPOSE_USAGE);
+    while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
-            "--from" | "-f" | "--file" => manifest = PathBuf::from(value()?),
-            "--out" | "-o" => out = Some(PathBuf::from(value()?)),
+            "--from" | "-f" | "--file" => manifest = PathBuf::from(flags.value(&flag)?),
+            "--out" | "-o" => out = Some(PathBuf::from(flags.value(&flag)?)),
             "-h" | "--help" => {
                 println!("{COMPOSE_USAGE}");
                 return Ok(());
@@ -53,9 +94,7 @@ fn compose(args: impl Iterator<Item = String>) -> anyhow::Result<()> {
         }
     }
     let out = out.with_context(|| format!("--out is required\n{COMPOSE_USAGE}"))?;
-    if manifest.is_dir() {
-        manifest = manifest.join("spin.toml");
-    }
+    let manifest = manifest_file(manifest);
     let composed = spin_test_runtime::precompose::compose_app(&manifest, &out)
         .with_context(|| format!("cannot compose the application in {}", manifest.display()))?;
     let mut stdout = std::io::stdout().lock();
@@ -86,28 +125,20 @@ fn parse_args() -> anyhow::Result<Args> {
     let mut manifest = PathBuf::from("spin.toml");
     let mut listen: SocketAddr = ([127, 0, 0, 1], 3000).into();
     let mut runtime = Options::default();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) => (f.to_owned(), Some(v.to_owned())),
-            None => (arg.clone(), None),
-        };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .with_context(|| format!("{flag} needs a value\n{USAGE}"))
-        };
+    let mut flags = Flags::new(std::env::args().skip(1), USAGE);
+    while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
-            "--from" | "-f" | "--file" => manifest = PathBuf::from(value()?),
+            "--from" | "-f" | "--file" => manifest = PathBuf::from(flags.value(&flag)?),
             "--listen" => {
-                let v = value()?;
+                let v = flags.value(&flag)?;
                 listen = v
                     .parse()
                     .with_context(|| format!("--listen {v:?} is not an address:port"))?;
             }
-            "--state-dir" => runtime.state_dir = UserPath::from_arg(&value()?),
-            "--runtime-config-file" => runtime.runtime_config_file = Some(PathBuf::from(value()?)),
+            "--state-dir" => runtime.state_dir = UserPath::from_arg(&flags.value(&flag)?),
+            "--runtime-config-file" => {
+                runtime.runtime_config_file = Some(PathBuf::from(flags.value(&flag)?));
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -115,12 +146,8 @@ fn parse_args() -> anyhow::Result<Args> {
             other => bail!("unknown argument {other:?}\n{USAGE}"),
         }
     }
-    // `spin up --from <dir>` reads the directory's spin.toml.
-    if manifest.is_dir() {
-        manifest = manifest.join("spin.toml");
-    }
     Ok(Args {
-        manifest,
+        manifest: manifest_file(manifest),
         listen,
         runtime,
     })
