@@ -33,14 +33,9 @@ fn configuration(error: impl std::fmt::Display) -> Error {
 }
 
 /// A Spin variable, `None` when undefined or blank.
-fn variable(name: &str) -> Result<Option<String>, Error> {
-    spinstack_glue::variable(name)
-        .map(|value| value.filter(|v| !v.trim().is_empty()))
-        .map_err(|message| {
-            Error::Configuration(format!(
-                "Spin variable `{name}` could not be read: {message}"
-            ))
-        })
+fn variable(config: &Config<'_>, name: &'static str) -> Result<Option<String>, Error> {
+    let value = config.optional(name).map_err(configuration)?;
+    Ok(value.filter(|v| !v.trim().is_empty()))
 }
 
 /// Reads and validates the settings from Spin variables (and, for a generated
@@ -51,8 +46,8 @@ pub fn load(db: &Db) -> Result<Settings, Error> {
     let base_url = config.better_auth_url().map_err(configuration)?;
     let production = config.node_env().map_err(configuration)? == NodeEnv::Production;
     let cache = cache_settings(
-        variable(MAX_AGE_VARIABLE)?.as_deref(),
-        variable(STRATEGY_VARIABLE)?.as_deref(),
+        variable(&config, MAX_AGE_VARIABLE)?.as_deref(),
+        variable(&config, STRATEGY_VARIABLE)?.as_deref(),
     )
     .map_err(configuration)?
     .map(|settings| SessionCache::new(ring.clone(), settings));
@@ -69,8 +64,8 @@ pub fn load(db: &Db) -> Result<Settings, Error> {
 /// and every entry (then `better_auth_secret`, as Better Auth's legacy secret)
 /// verifies; without it, `better_auth_secret` alone, or the generated one.
 fn key_ring(config: &Config<'_>, db: &Db) -> Result<KeyRing, Error> {
-    if let Some(list) = variable(SECRETS_VARIABLE)? {
-        let legacy = variable("better_auth_secret")?;
+    if let Some(list) = variable(config, SECRETS_VARIABLE)? {
+        let legacy = variable(config, "better_auth_secret")?;
         let ring = KeyRing::from_list(&list, legacy.as_deref()).map_err(configuration)?;
         if ring.current().value().encode_utf16().count() < MIN_SECRET_LENGTH {
             return Err(Error::Configuration(format!(

@@ -123,6 +123,15 @@ impl<'a> Config<'a> {
         }
     }
 
+    /// Any variable by name, `None` when unset or empty: for variables whose meaning
+    /// another crate owns (the session library's secrets list and cookie cache).
+    ///
+    /// # Errors
+    /// [`ConfigError::Unavailable`] when the variables provider fails.
+    pub fn optional(&self, name: &'static str) -> Result<Option<String>, ConfigError> {
+        self.value(name)
+    }
+
     fn required(&self, name: &'static str) -> Result<String, ConfigError> {
         self.value(name)?.ok_or(ConfigError::Missing(name))
     }
