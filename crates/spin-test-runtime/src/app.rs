@@ -308,6 +308,10 @@ fn engine() -> Result<Engine, LoadError> {
     if let Ok(cache) = wasmtime::Cache::from_file(None) {
         config.cache(Some(cache));
     }
+    #[cfg(feature = "profiling")]
+    if std::env::var("SPIN_TEST_RUNTIME_PROFILER").as_deref() == Ok("perfmap") {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     match Engine::new(&config) {
         Ok(engine) => Ok(engine),
         Err(pooling_err) => {
