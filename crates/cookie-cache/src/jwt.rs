@@ -16,6 +16,7 @@ use sha2::{Sha256, Sha384, Sha512};
 
 use crate::b64;
 use crate::cache::Fallback;
+use crate::payload::Payload;
 use crate::secrets::{KeyMatch, KeyRing};
 
 /// `{"alg":"HS256"}`, base64url.
@@ -83,21 +84,26 @@ pub(crate) fn json_object(part: &str) -> Option<Map<String, Value>> {
     }
 }
 
+/// The claims set of a payload part: a JSON object, as `jose` parses it.
+pub(crate) fn parse_claims(part: &str) -> Option<Payload> {
+    Payload::from_json(&b64::text(&b64::decode_jose(part)?))
+}
+
 /// Verifies a token with every secret of the ring: its claims set and the secret.
-pub(crate) fn verify(
-    ring: &KeyRing,
-    token: &str,
-) -> Result<(Map<String, Value>, KeyMatch), Fallback> {
+pub(crate) fn verify(ring: &KeyRing, token: &str) -> Result<(Payload, KeyMatch), Fallback> {
     let mut parts = token.split('.');
     let (Some(header), Some(payload), Some(signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(Fallback::Malformed);
     };
-    let algorithm = json_object(header)
-        .as_ref()
-        .and_then(algorithm)
-        .ok_or(Fallback::Malformed)?;
+    // The header every server writes needs no parsing: `{"alg":"HS256"}`.
+    let algorithm = if header == HEADER {
+        Some(Algorithm::Hs256)
+    } else {
+        json_object(header).as_ref().and_then(algorithm)
+    };
+    let algorithm = algorithm.ok_or(Fallback::Malformed)?;
     // The signing input is the parts as sent; jose requires them to be ASCII.
     if !header.is_ascii() || !payload.is_ascii() {
         return Err(Fallback::Malformed);
@@ -107,7 +113,7 @@ pub(crate) fn verify(
     let verified = ring
         .verify(|secret| algorithm.verifies(secret, input, &signature).then_some(()))
         .ok_or(Fallback::Unverified)?;
-    let claims = json_object(payload).ok_or(Fallback::Malformed)?;
+    let claims = parse_claims(payload).ok_or(Fallback::Malformed)?;
     Ok((claims, verified.key))
 }
 
@@ -116,20 +122,20 @@ pub(crate) fn verify(
 /// whole seconds), then Better Auth's cache expiry: `exp · 1000` ms, or `None` (an
 /// expired cache) when `exp` is absent or zero.
 pub(crate) fn check_claims(
-    claims: &Map<String, Value>,
+    claims: &Payload,
     now_ms: i64,
     tolerance_s: f64,
 ) -> Result<Option<f64>, Fallback> {
-    let number = |key: &str| match claims.get(key) {
+    let number = |claim: &Option<Value>| match claim {
         None => Ok(None),
         Some(value) => value.as_f64().map(Some).ok_or(Fallback::InvalidPayload),
     };
     let now_s = now_ms.div_euclid(1000) as f64;
-    number("iat")?;
-    if number("nbf")?.is_some_and(|nbf| nbf > now_s + tolerance_s) {
+    number(&claims.iat)?;
+    if number(&claims.nbf)?.is_some_and(|nbf| nbf > now_s + tolerance_s) {
         return Err(Fallback::Expired);
     }
-    let exp = number("exp")?;
+    let exp = number(&claims.exp)?;
     if exp.is_some_and(|exp| exp <= now_s - tolerance_s) {
         return Err(Fallback::Expired);
     }

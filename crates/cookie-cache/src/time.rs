@@ -13,29 +13,92 @@ const MAX_TIME_MS: i64 = 8_640_000_000_000_000;
 /// `Date.prototype.toJSON` of a time in milliseconds since the epoch; `None` (JSON
 /// `null`) outside `Date`'s range.
 pub fn iso_millis(ms: i64) -> Option<String> {
-    if !(-MAX_TIME_MS..=MAX_TIME_MS).contains(&ms) {
-        return None;
+    IsoText::new(ms).map(|text| text.as_str().to_owned())
+}
+
+/// [`iso_millis`]'s text, without allocating: ASCII, at most 27 bytes
+/// (`+275760-09-13T00:00:00.000Z`).
+pub(crate) struct IsoText {
+    bytes: [u8; 27],
+    len: usize,
+}
+
+impl IsoText {
+    /// The text of a time, `None` outside `Date`'s range.
+    pub(crate) fn new(ms: i64) -> Option<Self> {
+        if !(-MAX_TIME_MS..=MAX_TIME_MS).contains(&ms) {
+            return None;
+        }
+        let (year, month, day) = civil_from_days(ms.div_euclid(MS_PER_DAY));
+        let time = ms.rem_euclid(MS_PER_DAY);
+        let mut text = Self {
+            bytes: [0; 27],
+            len: 0,
+        };
+        // Years within `Date`'s range have at most six digits.
+        match year {
+            0..=9999 => text.digits(year, 4),
+            _ if year < 0 => {
+                text.push(b'-');
+                text.digits(-year, 6);
+            }
+            _ => {
+                text.push(b'+');
+                text.digits(year, 6);
+            }
+        }
+        let fields = [
+            (b'-', month, 2),
+            (b'-', day, 2),
+            (b'T', time / 3_600_000, 2),
+            (b':', time / 60_000 % 60, 2),
+            (b':', time / 1000 % 60, 2),
+            (b'.', time % 1000, 3),
+        ];
+        for (separator, value, width) in fields {
+            text.push(separator);
+            text.digits(value, width);
+        }
+        text.push(b'Z');
+        Some(text)
     }
-    let (year, month, day) = civil_from_days(ms.div_euclid(MS_PER_DAY));
-    let time = ms.rem_euclid(MS_PER_DAY);
-    let year = match year {
-        0..=9999 => format!("{year:04}"),
-        _ if year < 0 => format!("-{:06}", -year),
-        _ => format!("+{year:06}"),
-    };
-    Some(format!(
-        "{year}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        time / 3_600_000,
-        time / 60_000 % 60,
-        time / 1000 % 60,
-        time % 1000
-    ))
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match std::str::from_utf8(self.as_bytes()) {
+            Ok(text) => text,
+            Err(_) => unreachable!("the text is ASCII"),
+        }
+    }
+
+    // At most 27 bytes are ever written (see the type's docs).
+    fn push(&mut self, byte: u8) {
+        self.bytes[self.len] = byte;
+        self.len += 1;
+    }
+
+    /// The `width` lowest decimal digits of `value` (non-negative), zero-padded.
+    fn digits(&mut self, mut value: i64, width: usize) {
+        let end = self.len + width;
+        for digit in self.bytes[self.len..end].iter_mut().rev() {
+            *digit = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+        self.len = end;
+    }
 }
 
 /// The time a revivable string stands for, or `None` when Better Auth's reviver
 /// leaves it a string (no match, or a date V8 refuses).
 pub(crate) fn revive(text: &str) -> Option<i64> {
-    let bytes = text.as_bytes();
+    revive_bytes(text.as_bytes())
+}
+
+/// [`revive`] of a string's UTF-8 bytes (the pattern is ASCII).
+pub(crate) fn revive_bytes(bytes: &[u8]) -> Option<i64> {
     let digits = |range: std::ops::Range<usize>| -> Option<i64> {
         let part = bytes.get(range)?;
         part.iter().try_fold(0_i64, |value, &b| {
